@@ -1,0 +1,41 @@
+from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet
+from .funding import Decision, DecisionStage, FundingRound, MoneyLine, Programme
+from .organisations import Organisation, OrganisationName, validate_business_id
+from .places import Municipality, Region
+from .projects import (
+    ContactPerson,
+    Implementation,
+    Outcome,
+    Output,
+    Precision,
+    Project,
+    SectionSource,
+    TargetGroup,
+)
+from .sources import ImportRecord, SourceDocument
+
+__all__ = [
+    "Cited",
+    "ContactPerson",
+    "Decision",
+    "DecisionStage",
+    "FundingRound",
+    "Implementation",
+    "ImportRecord",
+    "MoneyLine",
+    "Municipality",
+    "NaturalKeyModel",
+    "NaturalKeyQuerySet",
+    "Organisation",
+    "OrganisationName",
+    "Outcome",
+    "Output",
+    "Precision",
+    "Programme",
+    "Project",
+    "Region",
+    "SectionSource",
+    "SourceDocument",
+    "TargetGroup",
+    "validate_business_id",
+]

@@ -1,0 +1,74 @@
+"""Pieces every imported model shares: a natural key, and a cited source passage."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, *values):
+        lookups = [path.replace(".", "__") for path in self.model.natural_key_paths()]
+        return self.get(**dict(zip(lookups, values, strict=True)))
+
+
+class NaturalKeyModel(models.Model):
+    """A model whose rows the import finds again by the fields in NATURAL_KEY.
+
+    A NATURAL_KEY entry naming a foreign key stands for that model's own natural key, so that
+    fixtures never depend on primary keys ("project", "position" -> ("kaiku", 1)).
+    """
+
+    NATURAL_KEY: tuple[str, ...] = ()
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def natural_key_paths(cls) -> list[str]:
+        paths = []
+        for name in cls.NATURAL_KEY:
+            field = cls._meta.get_field(name)
+            if field.is_relation:
+                paths += [f"{name}.{path}" for path in field.related_model.natural_key_paths()]
+            else:
+                paths.append(name)
+        return paths
+
+    def natural_key(self) -> tuple:
+        key = []
+        for name in self.NATURAL_KEY:
+            value = getattr(self, name)
+            key += list(value.natural_key()) if isinstance(value, models.Model) else [value]
+        return tuple(key)
+
+
+class Cited(models.Model):
+    """A record, figure or passage taken from lines of a source document."""
+
+    document = models.ForeignKey(
+        "projects.SourceDocument",
+        verbose_name=_("source document"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    first_line = models.PositiveIntegerField(_("first line"), null=True, blank=True)
+    last_line = models.PositiveIntegerField(_("last line"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_line__gte=F("first_line")),
+                name="%(app_label)s_%(class)s_lines_in_order",
+            ),
+        ]
+
+    def passage(self) -> str:
+        """Return the cited lines of the source document, as they stand there."""
+        if not (self.document_id and self.first_line):
+            return ""
+        return self.document.lines(self.first_line, self.last_line or self.first_line)

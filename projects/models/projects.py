@@ -1,0 +1,380 @@
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import Cited, NaturalKeyModel
+from .funding import MONEY, FundingRound, Programme
+from .organisations import Organisation
+from .places import Municipality, Region
+
+validate_eura_code = RegexValidator(
+    r"^[A-Z]\d{5,6}$", _("A EURA code is a capital letter and five or six digits, e.g. S21114.")
+)
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class TargetGroup(NaturalKeyModel):
+    """A target group from the portal's controlled vocabulary."""
+
+    NATURAL_KEY = ("slug",)
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    def __str__(self):
+        return self.name
+
+
+class Project(NaturalKeyModel, Cited):
+    """A project: applied for, rejected, running or ended."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        REJECTED = "rejected", _("rejected")
+        ONGOING = "ongoing", _("ongoing")
+        ENDED = "ended", _("ended")
+
+    NATURAL_KEY = ("slug",)
+
+    code = models.CharField(
+        _("EURA code"),
+        max_length=7,
+        blank=True,
+        default="",
+        validators=[validate_eura_code],
+        help_text=_("The project's code in EURA 2014/2021, e.g. S21114. Empty when unknown."),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    other_names = ArrayField(
+        models.CharField(max_length=300),
+        verbose_name=_("other names"),
+        blank=True,
+        default=list,
+        help_text=_("Other names and abbreviations the documents use, separated by commas."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, blank=True, default="")
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start date precision"), max_length=5, choices=Precision, default=Precision.DAY
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end date precision"), max_length=5, choices=Precision, default=Precision.DAY
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("umbrella project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subprojects",
+    )
+    funding_round = models.ForeignKey(
+        FundingRound,
+        verbose_name=_("funding round"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    funder = models.ForeignKey(
+        Organisation,
+        verbose_name=_("funder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funded_projects",
+        help_text=_("The authority that granted or refused the funding, e.g. an ELY centre."),
+    )
+    administrator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("administering authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administered_projects",
+    )
+    realised_public_funding = models.DecimalField(
+        _("realised public funding €"), **MONEY, null=True, blank=True
+    )
+    applied_total = models.DecimalField(_("applied total €"), **MONEY, null=True, blank=True)
+    approved_total = models.DecimalField(_("approved total €"), **MONEY, null=True, blank=True)
+    is_national = models.BooleanField(
+        _("national"), default=False, help_text=_("The project works across the whole country.")
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions"), blank=True, related_name="projects"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("municipalities"), blank=True, related_name="projects"
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("target groups"), blank=True, related_name="projects"
+    )
+    target_groups_text = models.TextField(
+        _("target groups in the document's words"), blank=True, default=""
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+    background = models.TextField(_("background"), blank=True, default="")
+    goals = models.TextField(_("goals"), blank=True, default="")
+    actions = models.TextField(_("actions"), blank=True, default="")
+    results = models.TextField(_("results"), blank=True, default="")
+    dissemination = models.TextField(_("dissemination"), blank=True, default="")
+    notes = models.TextField(_("notes"), blank=True, default="")
+
+    SECTIONS = (
+        "description",
+        "background",
+        "goals",
+        "actions",
+        "results",
+        "dissemination",
+        "notes",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            *Cited.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="project_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="project_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(realised_public_funding__gte=0)
+                & Q(applied_total__gte=0)
+                & Q(approved_total__gte=0),
+                name="project_money_not_negative",
+            ),
+        ]
+        indexes = [
+            # The list's year filter: projects whose period overlaps the chosen years.
+            models.Index(fields=["start_date", "end_date"], name="project_period_idx"),
+            # The list's status filter and facet counts.
+            models.Index(fields=["status"], name="project_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}" if self.code else self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:project-detail", args=[self.slug])
+
+
+class Implementation(NaturalKeyModel):
+    """An organisation implementing a project, as its main or a co-implementer."""
+
+    class Role(models.TextChoices):
+        MAIN = "main", _("main implementer")
+        CO = "co", _("co-implementer")
+
+    NATURAL_KEY = ("project", "organisation")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="implementations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="implementations",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.CO)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["project_id", "position"]
+        verbose_name = _("implementer")
+        verbose_name_plural = _("implementers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"], name="implementation_unique"
+            ),
+        ]
+        indexes = [
+            # The list's implementer filter and an organisation's page: projects by organisation.
+            models.Index(fields=["organisation", "role"], name="implementation_org_role_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class SectionSource(NaturalKeyModel, Cited):
+    """Where a project's record or one of its text sections was taken from."""
+
+    class Section(models.TextChoices):
+        RECORD = "record", _("record")
+        DESCRIPTION = "description", _("description")
+        BACKGROUND = "background", _("background")
+        GOALS = "goals", _("goals")
+        ACTIONS = "actions", _("actions")
+        RESULTS = "results", _("results")
+        DISSEMINATION = "dissemination", _("dissemination")
+        NOTES = "notes", _("notes")
+        TARGET_GROUPS = "target_groups", _("target groups")
+
+    NATURAL_KEY = ("project", "section", "document")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="sources"
+    )
+    section = models.CharField(_("section"), max_length=20, choices=Section)
+
+    class Meta:
+        ordering = ["project_id", "section", "first_line"]
+        verbose_name = _("section source")
+        verbose_name_plural = _("section sources")
+        constraints = [
+            *Cited.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["project", "section", "document"], name="section_source_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.get_section_display()}"
+
+
+class Outcome(NaturalKeyModel, Cited):
+    """A planned or achieved figure of a project, with the phrase it was read from."""
+
+    class Kind(models.TextChoices):
+        PARTICIPANTS = "participants", _("participants")
+        EMPLOYED = "employed", _("employed")
+        IN_EDUCATION = "in_education", _("in education")
+        EMPLOYED_OR_EDUCATION = "employed_or_education", _("employed or in education")
+        ENTREPRENEURS = "entrepreneurs", _("entrepreneurs")
+        JOB_SEEKING = "job_seeking", _("job-seeking")
+        SATISFACTION = "satisfaction", _("satisfaction")
+        OTHER = "other", _("other")
+
+    class Stage(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        ACHIEVED = "achieved", _("achieved")
+
+    class Unit(models.TextChoices):
+        PERSONS = "persons", _("persons")
+        PERCENT = "percent", _("percent")
+        COUNT = "count", _("count")
+        SCORE = "score", _("score")
+
+    NATURAL_KEY = ("project", "position")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    stage = models.CharField(_("planned or achieved"), max_length=10, choices=Stage)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, default="", help_text=_("What is counted.")
+    )
+    phrase = models.TextField(_("phrase"), blank=True, default="")
+
+    class Meta:
+        ordering = ["project_id", "position"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            *Cited.Meta.constraints,
+            models.UniqueConstraint(fields=["project", "position"], name="outcome_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="outcome_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(unit="percent") | Q(value__lte=100), name="outcome_percent_to_100"
+            ),
+        ]
+        indexes = [
+            # Sums of achieved figures by kind for a filtered list of projects.
+            models.Index(fields=["kind", "stage"], name="outcome_kind_stage_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value} {self.get_unit_display()}"
+
+
+class Output(NaturalKeyModel, Cited):
+    """A publication, a practice description or a link a project produced."""
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", _("publication")
+        PRACTICE = "practice", _("practice description")
+        LINK = "link", _("link")
+
+    NATURAL_KEY = ("project", "position")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="outputs"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PUBLICATION)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address"), max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["project_id", "position"]
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
+        constraints = [
+            *Cited.Meta.constraints,
+            models.UniqueConstraint(fields=["project", "position"], name="output_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ContactPerson(NaturalKeyModel, Cited):
+    """A project's contact person. Personal data: shown to staff only, never on public pages."""
+
+    NATURAL_KEY = ("project", "name")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True, default="")
+    title = models.CharField(_("title"), max_length=200, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=40, blank=True, default="")
+
+    class Meta:
+        ordering = ["project_id", "name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        constraints = [
+            *Cited.Meta.constraints,
+            models.UniqueConstraint(fields=["project", "name"], name="contact_person_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
