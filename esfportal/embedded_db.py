@@ -14,6 +14,7 @@ environment. Three of its habits are handled here on purpose:
 """
 
 import os
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -29,6 +30,9 @@ def data_dir() -> Path:
 
 def server():
     """Start the embedded server if it is not running, and return its handle."""
+    # pgserver keeps its lock file in the runtime folder; without XDG_RUNTIME_DIR (as under
+    # root, CI or cron) platformdirs warns on every start and falls back to /tmp, which is fine.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pgserver
 
     folder = data_dir()
