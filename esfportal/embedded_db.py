@@ -19,6 +19,10 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# pgserver keeps its lock file in the runtime folder; without XDG_RUNTIME_DIR (as under root,
+# CI or cron) platformdirs warns on every import and falls back to /tmp, which is fine.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "esfportal"
 
@@ -30,9 +34,6 @@ def data_dir() -> Path:
 
 def server():
     """Start the embedded server if it is not running, and return its handle."""
-    # pgserver keeps its lock file in the runtime folder; without XDG_RUNTIME_DIR (as under
-    # root, CI or cron) platformdirs warns on every start and falls back to /tmp, which is fine.
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pgserver
 
     folder = data_dir()

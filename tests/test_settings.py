@@ -30,5 +30,7 @@ def test_env_list_splits_on_commas(monkeypatch):
 
 def test_a_missing_required_value_names_the_variable(monkeypatch):
     monkeypatch.delenv("SECRET_KEY_FOR_TEST", raising=False)
-    with pytest.raises(ImproperlyConfigured, match="Set the environment variable SECRET_KEY_FOR_TEST"):
+    with pytest.raises(
+        ImproperlyConfigured, match="Set the environment variable SECRET_KEY_FOR_TEST"
+    ):
         env_str("SECRET_KEY_FOR_TEST")

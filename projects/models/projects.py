@@ -189,11 +189,13 @@ class Project(NaturalKeyModel, Cited):
 
 
 class Implementation(NaturalKeyModel):
-    """An organisation implementing a project, as its main or a co-implementer."""
+    """An organisation taking part in a project: its main implementer, a co-implementer or a
+    partner that helped prepare it."""
 
     class Role(models.TextChoices):
         MAIN = "main", _("main implementer")
         CO = "co", _("co-implementer")
+        PARTNER = "partner", _("partner")
 
     NATURAL_KEY = ("project", "organisation")
 
