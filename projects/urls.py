@@ -1,2 +1,25 @@
+from django.urls import path
+
+from projects.views import pages, projects, search
+
 app_name = "projects"
-urlpatterns = []
+
+urlpatterns = [
+    path("", pages.HomeView.as_view(), name="home"),
+    path("hankkeet/", projects.ProjectListView.as_view(), name="project-list"),
+    path("hankkeet/<slug:slug>/", projects.ProjectDetailView.as_view(), name="project-detail"),
+    path("organisaatiot/", pages.OrganisationListView.as_view(), name="organisation-list"),
+    path(
+        "organisaatiot/<slug:slug>/",
+        pages.OrganisationDetailView.as_view(),
+        name="organisation-detail",
+    ),
+    path("hakukierrokset/", pages.RoundListView.as_view(), name="round-list"),
+    path("hakukierrokset/<slug:slug>/", pages.RoundDetailView.as_view(), name="round-detail"),
+    path("maakunnat/", pages.RegionListView.as_view(), name="region-list"),
+    path("maakunnat/<str:code>/", pages.RegionDetailView.as_view(), name="region-detail"),
+    path("lahteet/", pages.SourceListView.as_view(), name="source-list"),
+    path("lahteet/<slug:slug>/", pages.SourceDetailView.as_view(), name="source-detail"),
+    path("haku/", search.search, name="search"),
+    path("saavutettavuus/", pages.AccessibilityView.as_view(), name="accessibility"),
+]

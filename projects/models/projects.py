@@ -1,11 +1,12 @@
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Cited, NaturalKeyModel
+from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet
 from .funding import MONEY, FundingRound, Programme
 from .organisations import Organisation
 from .places import Municipality, Region
@@ -39,6 +40,31 @@ class TargetGroup(NaturalKeyModel):
         return self.name
 
 
+class ProjectQuerySet(NaturalKeyQuerySet):
+    def for_list(self):
+        """Return projects with what a list row shows, in a fixed number of queries."""
+        return self.select_related("funding_round", "programme", "funder").prefetch_related(
+            Prefetch(
+                "implementations",
+                queryset=Implementation.objects.select_related("organisation").order_by("position"),
+            ),
+            "regions",
+        )
+
+    def for_detail(self):
+        """Return projects with every related record a project page shows."""
+        return self.for_list().select_related(
+            "administrator", "parent", "document", "funding_round__programme"
+        ).prefetch_related(
+            "municipalities",
+            "target_groups",
+            "outputs",
+            Prefetch("outcomes", queryset=Outcome.objects.select_related("document")),
+            Prefetch("sources", queryset=SectionSource.objects.select_related("document")),
+            "subprojects",
+        )
+
+
 class Project(NaturalKeyModel, Cited):
     """A project: applied for, rejected, running or ended."""
 
@@ -49,6 +75,8 @@ class Project(NaturalKeyModel, Cited):
         ENDED = "ended", _("ended")
 
     NATURAL_KEY = ("slug",)
+
+    objects = ProjectQuerySet.as_manager()
 
     code = models.CharField(
         _("EURA code"),

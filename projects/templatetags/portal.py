@@ -1,0 +1,39 @@
+"""Presentation filters: money, dates known to a day, a month or a year, and source lines."""
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """Format euros in the active language: "48 806 €" in Finnish and Swedish, "€48,806" in English."""
+    if value is None or value == "":
+        return "–"
+    number = formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    return f"€{number}" if (get_language() or "fi").startswith("en") else f"{number}\u00a0€"
+
+
+@register.filter
+def number(value, decimal_pos=None) -> str:
+    """Format a number with the active language's grouping and decimal separator."""
+    if value is None or value == "":
+        return "–"
+    if decimal_pos is None and hasattr(value, "normalize"):
+        value = value.normalize() if value == value.to_integral() else value
+        decimal_pos = 0 if value == value.to_integral() else None
+    return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def partial_date(value, precision="day") -> str:
+    """Format a date only as far as it is known: "1.10.2017", "lokakuu 2017" or "2017"."""
+    if not value:
+        return ""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
