@@ -1,12 +1,13 @@
 from django.urls import path
 
-from projects.views import pages, projects, search
+from projects.views import pages, projects, search, statistics
 
 app_name = "projects"
 
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
     path("hankkeet/", projects.ProjectListView.as_view(), name="project-list"),
+    path("hankkeet.csv", projects.project_export, name="project-export"),
     path("hankkeet/<slug:slug>/", projects.ProjectDetailView.as_view(), name="project-detail"),
     path("organisaatiot/", pages.OrganisationListView.as_view(), name="organisation-list"),
     path(
@@ -21,5 +22,6 @@ urlpatterns = [
     path("lahteet/", pages.SourceListView.as_view(), name="source-list"),
     path("lahteet/<slug:slug>/", pages.SourceDetailView.as_view(), name="source-detail"),
     path("haku/", search.search, name="search"),
+    path("tilastot/", statistics.StatisticsView.as_view(), name="statistics"),
     path("saavutettavuus/", pages.AccessibilityView.as_view(), name="accessibility"),
 ]

@@ -7,3 +7,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the committed fixtures once, with one loaddata call, into the test database."""
     with django_db_blocker.unblock():
         call_command("loaddata", "places", "sources", "records", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Serve static files by name: tests do not run collectstatic for the hashed manifest."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }

@@ -1,8 +1,9 @@
+from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Min, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,37 @@ class TargetGroup(NaturalKeyModel):
         return self.name
 
 
+COMPARABLE_OUTCOMES = ["participants", "employed", "in_education", "entrepreneurs"]
+
+
 class ProjectQuerySet(NaturalKeyQuerySet):
+    def with_money(self):
+        """Annotate `money`: realised public funding where known, else the applied total."""
+        return self.annotate(money=Coalesce("realised_public_funding", "applied_total"))
+
+    def summary(self) -> dict:
+        """Return the count, total money and years spanned of these projects, in one query."""
+        return self.order_by().aggregate(
+            count=Count("id"),
+            money=Sum(Coalesce("realised_public_funding", "applied_total")),
+            first_year=Min(ExtractYear("start_date")),
+            last_year=Max(ExtractYear("end_date")),
+        )
+
+    def achieved_totals(self) -> list[dict]:
+        """Return the sums of comparable achieved figures (persons) by kind, in one query."""
+        return list(
+            Outcome.objects.filter(
+                project__in=self.order_by().values("id"),
+                stage=Outcome.Stage.ACHIEVED,
+                unit=Outcome.Unit.PERSONS,
+                kind__in=COMPARABLE_OUTCOMES,
+            )
+            .values("kind")
+            .annotate(total=Sum("value"), projects=Count("project", distinct=True))
+            .order_by("kind")
+        )
+
     def for_list(self):
         """Return projects with what a list row shows, in a fixed number of queries."""
         return self.select_related("funding_round", "programme", "funder").prefetch_related(
@@ -52,16 +83,41 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         )
 
     def for_detail(self):
-        """Return projects with every related record a project page shows."""
-        return self.for_list().select_related(
-            "administrator", "parent", "document", "funding_round__programme"
-        ).prefetch_related(
-            "municipalities",
-            "target_groups",
-            "outputs",
-            Prefetch("outcomes", queryset=Outcome.objects.select_related("document")),
-            Prefetch("sources", queryset=SectionSource.objects.select_related("document")),
-            "subprojects",
+        """Return projects with every related record a project page shows, in one query per
+        relation however many rows each has. The cited documents are attached afterwards
+        (SourceDocument.objects.attach_to), so that each document's text is loaded once."""
+        mention = apps.get_model("evaluations", "ProjectMention")  # evaluations imports this
+        return (
+            self.for_list()
+            .select_related("administrator", "parent", "funding_round__programme", "decision")
+            .prefetch_related(
+                "municipalities",
+                "target_groups",
+                "outputs",
+                "outcomes",
+                "sources",
+                "subprojects",
+                "decision__stages",
+                "decision__money_lines",
+                Prefetch(
+                    "mentions",
+                    queryset=mention.objects.select_related("report").order_by(
+                        "-report__year", "report__title"
+                    ),
+                ),
+                "mentions__report__recommendations",
+                "practice_models",
+            )
+        )
+
+    def in_region(self, region):
+        """Return the projects working in the region, named directly or through a municipality."""
+        named = self.model.regions.through.objects.filter(region=region)
+        through_municipality = self.model.municipalities.through.objects.filter(
+            municipality__region=region
+        )
+        return self.filter(
+            Q(pk__in=named.values("project")) | Q(pk__in=through_municipality.values("project"))
         )
 
 
@@ -383,10 +439,22 @@ class Output(NaturalKeyModel, Cited):
         return self.title
 
 
+class ContactPersonQuerySet(NaturalKeyQuerySet):
+    def private_lines(self, document_ids) -> dict[int, set[int]]:
+        """Return, by document, the numbers of the lines that cite a contact person."""
+        private = {}
+        cited = self.filter(document__in=document_ids, first_line__isnull=False)
+        for document_id, first, last in cited.values_list("document", "first_line", "last_line"):
+            private.setdefault(document_id, set()).update(range(first, (last or first) + 1))
+        return private
+
+
 class ContactPerson(NaturalKeyModel, Cited):
     """A project's contact person. Personal data: shown to staff only, never on public pages."""
 
     NATURAL_KEY = ("project", "name")
+
+    objects = ContactPersonQuerySet.as_manager()
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="contacts"

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def money(value) -> str:
-    """Format euros in the active language: "48 806 €" in Finnish and Swedish, "€48,806" in English."""
+    """Format euros in the active language: "48 806 €" in Finnish, "€48,806" in English."""
     if value is None or value == "":
         return "–"
     number = formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
@@ -37,3 +37,11 @@ def partial_date(value, precision="day") -> str:
     if precision == "month":
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def outcome_kind(kind: str) -> str:
+    """Return the translated name of an outcome kind ("participants" -> "osallistujat")."""
+    from projects.models import Outcome
+
+    return str(dict(Outcome.Kind.choices).get(kind, kind))

@@ -1,0 +1,102 @@
+"""The read-only JSON API: the project list takes the same filters and search as the page."""
+
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from projects.filters import ProjectFilter
+from projects.models import Implementation, Outcome, Project
+
+
+class ImplementerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name")
+    slug = serializers.CharField(source="organisation.slug")
+
+    class Meta:
+        model = Implementation
+        fields = ["name", "slug", "role"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    planned_or_achieved = serializers.CharField(source="stage")
+
+    class Meta:
+        model = Outcome
+        fields = ["kind", "planned_or_achieved", "value", "unit", "label"]
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.CharField()
+    score = serializers.IntegerField(allow_null=True)
+    max_score = serializers.IntegerField(allow_null=True)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    funding_round = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    funder = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    regions = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    municipalities = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    target_groups = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    implementers = ImplementerSerializer(source="implementations", many=True, read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "slug",
+            "url",
+            "status",
+            "funding_round",
+            "programme",
+            "funder",
+            "regions",
+            "municipalities",
+            "is_national",
+            "implementers",
+            "target_groups",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "realised_public_funding",
+            "applied_total",
+            "approved_total",
+            "outcomes",
+            "decision",
+        ]
+
+    def get_url(self, project) -> str:
+        return self.context["request"].build_absolute_uri(project.get_absolute_url())
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, project):
+        decision = getattr(project, "decision", None)
+        if decision is None:
+            return None
+        return DecisionSerializer(decision).data
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Projects. The list takes the project list page's filters and `q` for search."""
+
+    serializer_class = ProjectSerializer
+    lookup_field = "slug"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProjectFilter
+
+    def get_queryset(self):
+        return (
+            Project.objects.for_list()
+            .select_related("decision")
+            .prefetch_related(
+                "municipalities",
+                "target_groups",
+                Prefetch("outcomes", queryset=Outcome.objects.order_by("position")),
+            )
+        )

@@ -1,0 +1,80 @@
+"""The JSON API: the list's filters and search, the fields of a project, the OpenAPI document."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_list_takes_the_list_filters_and_gives_a_count(client):
+    response = client.get("/api/projects/", {"round": "kotona-suomessa-3", "region": "01"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 5
+    assert {p["slug"] for p in body["results"]} >= {"ote-tyohon", "aidit-mukana"}
+
+
+def test_a_project_carries_its_decision_outcomes_and_implementers(client):
+    project = client.get("/api/projects/kaveria-ei-jateta/").json()
+    assert project["code"] == ""
+    assert project["status"] == "rejected"
+    assert project["programme"] == "esr-plus-2021-2027"
+    assert project["funder"] == "Etelä-Savon ELY-keskus"
+    assert project["regions"] == ["Etelä-Savo"]
+    assert project["municipalities"] == ["Mikkeli"]
+    assert project["implementers"] == [
+        {
+            "name": "Mikkelin Seudun Invalidit ry",
+            "slug": "mikkelin-seudun-invalidit-ry",
+            "role": "main",
+        }
+    ]
+    assert project["decision"] == {"decision": "not_funded", "score": 28, "max_score": 57}
+    assert project["applied_total"] == "216618.00"
+    assert {
+        "kind": "participants",
+        "planned_or_achieved": "planned",
+        "value": "60.00",
+        "unit": "persons",
+        "label": "",
+    } in project["outcomes"]
+    assert project["url"] == "http://testserver/hankkeet/kaveria-ei-jateta/"
+
+
+def test_the_card_project_has_its_code_dates_and_money(client):
+    project = client.get("/api/projects/kummin-kanssa-tyokokeiluun/").json()
+    assert (project["code"], project["start_date"], project["end_date"]) == (
+        "S21114",
+        "2017-10-01",
+        "2018-09-30",
+    )
+    assert project["realised_public_funding"] == "48806.00"
+    assert project["decision"] is None
+
+
+def test_an_unknown_filter_value_is_a_400_with_the_reason(client):
+    response = client.get("/api/projects/", {"round": "no-such-round"})
+    assert response.status_code == 400
+    assert "round" in response.json()
+
+
+def test_an_unknown_project_is_a_404(client):
+    assert client.get("/api/projects/no-such-project/").status_code == 404
+
+
+def test_a_page_beyond_the_list_is_a_404(client):
+    assert client.get("/api/projects/", {"page": 10**9}).status_code == 404
+
+
+def test_the_openapi_document_describes_the_project_list_and_its_filters(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    operation = response.json()["paths"]["/api/projects/"]["get"]
+    parameters = {parameter["name"] for parameter in operation["parameters"]}
+    assert parameters >= {"q", "round", "region", "implementer", "year_from", "money_min", "page"}
+
+
+def test_the_api_list_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    # count + page + implementations + regions + municipalities + target groups + outcomes
+    with django_assert_max_num_queries(7):
+        response = client.get("/api/projects/")
+    assert len(response.json()["results"]) == 25

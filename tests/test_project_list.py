@@ -1,0 +1,126 @@
+"""The project list: filters that combine, facet counts, the summary, sorting, bad input."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ROUND_3_IN_UUSIMAA = [
+    "Matkalla työelämään",
+    "Ote työhön",
+    "The Nice Work Project",
+    "Tsempataan yhdessä – kumppanuudella työelämään",
+    "Äidit mukana",
+]
+
+
+def names(response) -> list[str]:
+    return [project.name for project in response.context["object_list"]]
+
+
+def facet(response, name):
+    facets = {f.name: f for f in response.context["facets"]}
+    return {option.value: option.count for option in facets[name].options}
+
+
+def test_round_three_in_uusimaa_gives_its_five_projects(client):
+    response = client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
+    assert response.status_code == 200
+    assert sorted(names(response)) == sorted(ROUND_3_IN_UUSIMAA)
+    assert response.context["summary"]["count"] == 5
+
+
+def test_two_values_of_one_filter_combine_with_or(client):
+    response = client.get("/hankkeet/", {"round": ["kotona-suomessa-1", "kotona-suomessa-2"]})
+    assert response.context["summary"]["count"] == 16
+
+
+def test_facet_counts_leave_out_their_own_filter(client):
+    response = client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
+    # Rounds are counted within Uusimaa, whatever round is chosen ...
+    assert facet(response, "round")["kotona-suomessa-3"] == 5
+    assert facet(response, "round")["kotona-suomessa-1"] >= 1
+    # ... and regions within round 3.
+    assert facet(response, "region")["01"] == 5
+    assert facet(response, "region")["17"] == 3  # Oulu twice and Raahe
+
+
+def test_the_implementer_filter_finds_the_projects_of_tavastia(client):
+    response = client.get("/hankkeet/", {"implementer": "koulutuskuntayhtyma-tavastia"})
+    assert sorted(names(response)) == ["Hyvä alku Hämeessä", "Monet polut työelämään"]
+
+
+def test_the_decision_filter_finds_the_rejected_application(client):
+    response = client.get("/hankkeet/", {"decision": "not_funded"})
+    assert names(response) == ["Kaveria ei jätetä"]
+    assert facet(response, "status") == {"rejected": 1}
+
+
+def test_years_keep_projects_whose_period_overlaps_them(client):
+    response = client.get("/hankkeet/", {"year_from": 2019, "year_to": 2019})
+    found = names(response)
+    assert "Kummin kanssa työkokeiluun" not in found  # 1.10.2017–30.9.2018
+    assert "Pakolaistaustaisten ohjaus" in found  # 1.4.2018–31.12.2020
+
+
+def test_money_range_uses_realised_or_applied_funding(client):
+    response = client.get("/hankkeet/", {"money_min": 40000, "money_max": 50000})
+    assert names(response) == ["Kummin kanssa työkokeiluun"]
+    response = client.get("/hankkeet/", {"money_min": 200000})
+    assert names(response) == ["Kaveria ei jätetä"]
+
+
+def test_the_summary_counts_projects_money_and_achieved_figures(client):
+    response = client.get("/hankkeet/", {"round": "kotona-suomessa-3"})
+    summary = response.context["summary"]
+    assert summary["count"] == 9
+    achieved = {row["kind"]: row["total"] for row in response.context["achieved"]}
+    assert achieved["participants"] > 0
+
+
+def test_sorting_by_newest_puts_the_latest_start_first(client):
+    response = client.get("/hankkeet/", {"sort": "-start"})
+    dates = [p.start_date for p in response.context["object_list"] if p.start_date]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_an_empty_result_says_which_filter_to_remove(client):
+    response = client.get("/hankkeet/", {"round": "kotona-suomessa-1", "decision": "not_funded"})
+    assert response.context["summary"]["count"] == 0
+    without_decision = response.context["active_filters"][1]["without"]
+    assert without_decision == "round=kotona-suomessa-1"
+    assert f'href="?{without_decision}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"round": "no-such-round"},
+        {"year_from": "abc"},
+        {"money_min": "1e999"},
+        {"money_max": "-5"},
+        {"status": "<script>alert(1)</script>"},
+        {"region": "\x00"},
+        {"sort": "DROP TABLE"},
+    ],
+)
+def test_bad_filter_values_give_a_message_not_an_error(client, query):
+    response = client.get("/hankkeet/", query)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert response.context["filter"].errors
+
+
+@pytest.mark.parametrize("page", ["1000000000", "abc", "-1", "99999999999999999999999"])
+def test_pages_beyond_the_list_are_not_found(client, page):
+    assert client.get("/hankkeet/", {"page": page}).status_code == 404
+
+
+def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
+    client, django_assert_max_num_queries
+):
+    # session + summary (count, money, years) + page + implementations + regions
+    # + all facets (one UNION ALL) + achieved totals
+    with django_assert_max_num_queries(8):
+        client.get("/hankkeet/")
+    with django_assert_max_num_queries(8):
+        client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
