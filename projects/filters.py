@@ -185,7 +185,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def without(self, name: str):
         """Return the projects of every filter but one: the base of that facet's counts."""
-        self.errors  # validates the form once; cleaned_data is reused for every facet
+        self.is_valid()  # validates the form once; cleaned_data is reused for every facet
         return self.filtered(self.queryset.all(), leave_out=name)
 
     def has_query(self) -> bool:
