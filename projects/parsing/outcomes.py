@@ -324,8 +324,12 @@ def _destination(text: str, start: int, end: int, figure: _Figure) -> _Reading |
         return None
     segment = text[start:end]
     kinds = {match.lastgroup for match in matches}
-    # "59 % pääsi töihin tai opiskelemaan": alternatives of different kinds are one other figure.
-    kind = "other" if len(kinds) > 1 and " tai " in segment else matches[0].lastgroup
+    # "59 % pääsi töihin tai opiskelemaan": work or study is one figure of its own kind; other
+    # alternatives of different kinds are one other figure.
+    if len(kinds) > 1 and " tai " in segment:
+        kind = "employed_or_education" if kinds == {"employed", "in_education"} else "other"
+    else:
+        kind = matches[0].lastgroup
     unit = figure.unit or PERSONS
     return _Reading(kind, unit, _label(segment), (matches[0].start(), matches[0].end()))
 

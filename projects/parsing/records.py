@@ -51,7 +51,8 @@ class OrganisationRef:
 class Outcome:
     """A planned or achieved figure.
 
-    kind: participants, employed, in_education, entrepreneurs, job_seeking, satisfaction, other.
+    kind: participants, employed, in_education, employed_or_education, entrepreneurs,
+    job_seeking, satisfaction, other.
     stage: "planned" or "achieved". unit: "persons", "percent", "count" (or "score" for a
     rating such as 4.5/5). label: what is counted, in the document's words ("kurssit").
     """

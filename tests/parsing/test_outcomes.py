@@ -41,7 +41,7 @@ def test_a_share_with_its_breakdown_in_brackets_gives_one_outcome_per_figure(sou
     outcomes = find_outcomes(source, 3763, 3777)
     assert summary(outcomes) == [
         ("participants", 70, "persons", "asiakkaat"),
-        ("other", 59, "percent", "pääsi töihin tai opiskelemaan"),
+        ("employed_or_education", 59, "percent", "pääsi töihin tai opiskelemaan"),
         ("in_education", 19, "persons", "opiskelu"),
         ("employed", 21, "persons", "töihin"),
         ("entrepreneurs", 1, "persons", "oma yritys"),
