@@ -1,0 +1,95 @@
+"""Browser tests: a real portal process on the test database, driven by Debian's Chromium."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+# Playwright's sync API keeps an event loop running in the test thread; the database work of
+# the fixtures below is ordinary synchronous code all the same.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": CHROMIUM_FLAGS,
+    }
+
+
+def database_url(settings: dict) -> str:
+    user = quote(settings["USER"] or "")
+    password = f":{quote(settings['PASSWORD'])}" if settings["PASSWORD"] else ""
+    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
+    port = settings["PORT"] or ""
+    if host.startswith("/"):
+        return f"postgresql://{user}{password}@/{settings['NAME']}?host={quote(host)}"
+    return f"postgresql://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def portal_url(django_db_setup, django_db_blocker):
+    """Serve the portal from its own process on the test database, for the whole session."""
+    with django_db_blocker.unblock():
+        url = database_url(connection.settings_dict)
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": url, "DEBUG": "1", "SECRET_KEY": "e2e-tests-only"}
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"the portal did not start: {server.stderr.read().decode()}")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run axe-core on the page; return the serious and critical WCAG 2.1 AA violations."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
