@@ -76,6 +76,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The feedback address of the accessibility statement (laki digitaalisten palvelujen
+# tarjoamisesta 306/2019 asks for one); production sets it, development may leave it out.
+FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "")
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
