@@ -1,0 +1,208 @@
+"""The figures behind the overview charts, each summed in the database in one query.
+
+The `…_chart()` functions give a page a chart ready for `components/chart.html`.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from projects.charts import Chart, Group, bar_chart, grouped_bar_chart
+from projects.models import FundingRound, Outcome, Project, Region
+
+# Counted in persons by every project that reports them, so they compare across projects.
+OUTCOME_KINDS = (Outcome.Kind.PARTICIPANTS, Outcome.Kind.EMPLOYED, Outcome.Kind.IN_EDUCATION)
+
+ROUND_ORDER = (
+    F("funding_round__coordinator_id").asc(nulls_last=True),
+    F("funding_round__number").asc(nulls_last=True),
+    "funding_round__name",
+)
+
+
+def projects_per_round() -> list[Group]:
+    """Return how many projects each funding round has, and how many belong to none."""
+    rows = (
+        Project.objects.values("funding_round__slug", "funding_round__name")
+        .annotate(projects=Count("pk"))
+        .order_by(*ROUND_ORDER)
+    )
+    return [_round_group(row, row["projects"]) for row in rows]
+
+
+def projects_per_region() -> list[Group]:
+    """Return how many projects work in each region that has any, the most first."""
+    swedish = (get_language() or "").startswith("sv")
+    regions = (
+        Region.objects.annotate(project_count=Count("projects"))
+        .filter(project_count__gt=0)
+        .order_by("-project_count", "name_sv" if swedish else "name")
+    )
+    return [
+        Group(
+            (swedish and region.name_sv) or region.name,
+            (region.project_count,),
+            region.get_absolute_url(),
+        )
+        for region in regions
+    ]
+
+
+def money_per_round() -> list[Group]:
+    """Return for each round the realised public funding of its projects and, apart, the
+    applied totals of the projects whose realised funding is not known; None when no project
+    has the figure."""
+    rows = (
+        Project.objects.values("funding_round__slug", "funding_round__name")
+        .annotate(
+            realised=Sum("realised_public_funding"),
+            applied=Sum("applied_total", filter=Q(realised_public_funding=None)),
+        )
+        .order_by(*ROUND_ORDER)
+    )
+    return [_round_group(row, row["realised"], row["applied"]) for row in rows]
+
+
+def round_outcomes(funding_round: FundingRound) -> tuple[list[str], list[Group]]:
+    """Return the outcome kinds a round's projects achieved and, per project, the persons of
+    each kind (None where the project gives no such figure)."""
+    return _outcome_groups(_achieved_persons(project__funding_round=funding_round))
+
+
+def outcomes_per_round() -> list[tuple[str, list[str], list[Group]]]:
+    """Return the name and `round_outcomes` of every round whose projects achieved any, in one
+    query."""
+    rows_by_round = defaultdict(list)
+    for row in _achieved_persons(project__funding_round__isnull=False):
+        rows_by_round[row["project__funding_round_id"], row["project__funding_round__name"]].append(
+            row
+        )
+    return [(name, *_outcome_groups(rows)) for (_id, name), rows in rows_by_round.items()]
+
+
+def projects_per_round_chart() -> Chart:
+    """Return the bar chart of projects per funding round."""
+    return bar_chart(
+        _("Projects per funding round"),
+        projects_per_round(),
+        label_heading=_("Funding round"),
+        value_heading=_("Projects"),
+        note=_("Counted from the projects in these records; a round may have had more."),
+    )
+
+
+def projects_per_region_chart() -> Chart:
+    """Return the bar chart of projects per region."""
+    return bar_chart(
+        _("Projects per region"),
+        projects_per_region(),
+        label_heading=_("Region"),
+        value_heading=_("Projects"),
+        note=_(
+            "A project is counted in each region it works in. Projects that work across the "
+            "whole country or name no region are not counted."
+        ),
+    )
+
+
+def money_per_round_chart() -> Chart:
+    """Return the chart of realised and applied money per funding round."""
+    return grouped_bar_chart(
+        _("Money per funding round"),
+        money_per_round(),
+        [_("Realised public funding"), _("Applied total")],
+        unit="money",
+        axis_label=_("Euros"),
+        label_heading=_("Funding round"),
+        note=_(
+            "Realised public funding is what was paid to the projects. An applied total is "
+            "what a project applied for, not what it was granted; it is shown only for the "
+            "projects whose realised funding is not known. “No figure” means the records give "
+            "no sum for the projects of that row."
+        ),
+    )
+
+
+def round_outcomes_chart(funding_round: FundingRound) -> Chart:
+    """Return the chart of what the round's projects achieved, side by side."""
+    kinds, groups = round_outcomes(funding_round)
+    return _outcomes_chart(funding_round.name, kinds, groups)
+
+
+def outcomes_per_round_charts() -> list[Chart]:
+    """Return a `round_outcomes_chart` for each round with achieved figures."""
+    return [
+        _outcomes_chart(round_name, kinds, groups)
+        for round_name, kinds, groups in outcomes_per_round()
+    ]
+
+
+def _outcomes_chart(round_name, kinds, groups) -> Chart:
+    return grouped_bar_chart(
+        _("Achieved outcomes in %(round)s") % {"round": round_name},
+        groups,
+        kinds,
+        axis_label=_("Persons"),
+        label_heading=_("Project"),
+        note=_(
+            "Only figures the projects achieved, counted in persons. Where a project gives "
+            "several figures of one kind (e.g. employed during and after training), they are "
+            "added up. Projects without such figures are left out."
+        ),
+    )
+
+
+def _round_group(row, *values) -> Group:
+    slug = row["funding_round__slug"]
+    if slug is None:
+        return Group(_("Not in a funding round"), values)
+    return Group(row["funding_round__name"], values, reverse("projects:round-detail", args=[slug]))
+
+
+def _achieved_persons(**project_filter):
+    """Return achieved figures in persons summed by project and kind, rounds and projects in
+    order."""
+    return (
+        Outcome.objects.filter(
+            stage=Outcome.Stage.ACHIEVED,
+            unit=Outcome.Unit.PERSONS,
+            kind__in=OUTCOME_KINDS,
+            **project_filter,
+        )
+        .values(
+            "project__funding_round_id",
+            "project__funding_round__name",
+            "project__slug",
+            "project__name",
+            "kind",
+        )
+        .annotate(persons=Sum("value"))
+        .order_by(
+            "project__funding_round__coordinator_id",
+            "project__funding_round__number",
+            "project__funding_round__name",
+            "project__name",
+        )
+    )
+
+
+def _outcome_groups(rows) -> tuple[list[str], list[Group]]:
+    """Pivot (project, kind, persons) rows into one group per project, keeping only the kinds
+    some project reports."""
+    persons = defaultdict(dict)
+    for row in rows:
+        persons[(row["project__slug"], row["project__name"])][row["kind"]] = row["persons"]
+    kinds = [kind for kind in OUTCOME_KINDS if any(kind in by_kind for by_kind in persons.values())]
+    groups = [
+        Group(
+            name,
+            tuple(by_kind.get(kind) for kind in kinds),
+            reverse("projects:project-detail", args=[slug]),
+        )
+        for (slug, name), by_kind in persons.items()
+    ]
+    return [capfirst(str(kind.label)) for kind in kinds], groups

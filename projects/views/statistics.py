@@ -1,0 +1,18 @@
+"""The statistics page: overview charts of all projects and of each funding round."""
+
+from django.views.generic import TemplateView
+
+from projects import stats
+
+
+class StatisticsView(TemplateView):
+    template_name = "projects/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            projects_per_round_chart=stats.projects_per_round_chart(),
+            projects_per_region_chart=stats.projects_per_region_chart(),
+            money_per_round_chart=stats.money_per_round_chart(),
+            round_outcome_charts=stats.outcomes_per_round_charts(),
+            **kwargs,
+        )

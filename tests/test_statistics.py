@@ -1,0 +1,103 @@
+"""The statistics page and the figures behind its charts, from the real records."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from projects import stats
+from projects.models import FundingRound
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page(client):
+    return client.get(reverse("projects:statistics")).content.decode()
+
+
+def test_statistics_page_has_one_heading_and_a_chart_with_a_table_for_each_figure(page):
+    assert page.count("<h1") == 1
+    # Projects per round, per region, money per round, and the outcomes of rounds 1, 2 and 3.
+    assert page.count('<figure class="chart"') == 6
+    assert page.count('role="img"') == 6
+    assert page.count('<table class="data-table">') == 6
+
+
+def test_statistics_page_is_drawn_in_a_fixed_number_of_queries(client, django_assert_num_queries):
+    # 1. projects grouped by funding round
+    # 2. regions with their project counts
+    # 3. realised and applied money grouped by funding round
+    # 4. achieved outcomes in persons summed by round, project and kind
+    with django_assert_num_queries(4):
+        response = client.get(reverse("projects:statistics"))
+    assert response.status_code == 200
+
+
+def test_projects_per_round_counts_each_round_and_those_in_none():
+    with translation.override("en"):
+        rounds = [(group.label, group.values) for group in stats.projects_per_round()]
+    assert rounds == [
+        ("Kotona Suomessa, 1. hankehaku (2015)", (8,)),
+        ("Kotona Suomessa, 2. hankehaku (2016)", (8,)),
+        ("Kotona Suomessa, 3. hankehaku (2017)", (9,)),
+        ("Not in a funding round", (5,)),
+    ]
+
+
+def test_projects_per_region_puts_uusimaa_first_and_links_each_region():
+    regions = stats.projects_per_region()
+    assert (regions[0].label, regions[0].values, regions[0].url) == (
+        "Uusimaa",
+        (10,),
+        "/maakunnat/01/",
+    )
+    assert len(regions) == 12
+
+
+def test_projects_per_region_names_regions_in_swedish_on_swedish_pages():
+    with translation.override("sv"):
+        assert stats.projects_per_region()[0].label == "Nyland"
+
+
+def test_money_per_round_keeps_realised_funding_and_applied_totals_apart():
+    outside_rounds = stats.money_per_round()[-1]
+    assert outside_rounds.values == (Decimal("48806.00"), Decimal("216618.00"))
+    assert all(group.values == (None, None) for group in stats.money_per_round()[:-1])
+
+
+def test_money_chart_says_which_figure_is_applied_for_and_formats_euros(page):
+    assert "Applied total" in page and "Realised public funding" in page
+    assert "<td>48\xa0806\xa0€</td><td>216\xa0618\xa0€</td>" in page
+
+
+def test_round_outcomes_add_up_a_projects_figures_of_one_kind():
+    kinds, groups = stats.round_outcomes(FundingRound.objects.get(slug="kotona-suomessa-3"))
+    assert kinds == ["Participants", "Employed", "In education"]
+    by_project = {group.label: group.values for group in groups}
+    # Employed: 104 into working life, and in addition 15 with pay subsidy and 3 after studies.
+    assert by_project["Tuettua työllistymistä maahanmuuttajille"] == (None, 122, 52)
+    # In education: 18 to vocational, 4 to basic and 13 to integration training, of 58 women.
+    assert by_project["Äidit mukana"] == (58, 6, 35)
+
+
+def test_round_outcomes_leave_out_kinds_no_project_of_the_round_reports():
+    kinds, groups = stats.round_outcomes(FundingRound.objects.get(slug="kotona-suomessa-1"))
+    assert kinds == ["Participants"]
+    assert [group.label for group in groups] == [
+        "Hyvä alku Länsirannikolla",
+        "Hyvä alku Pohjois-Pohjanmaalla",
+        "Paras alku Porvoossa",
+        "Töihin Suomeen",
+    ]
+
+
+def test_round_without_achieved_figures_gives_an_empty_chart():
+    chart = stats.round_outcomes_chart(FundingRound.objects.get(slug="kotona-suomessa-4"))
+    assert chart.rows == [] and chart.svg == ""
+
+
+def test_round_outcomes_chart_links_each_project_in_its_table(page):
+    assert '<a href="/hankkeet/aidit-mukana/">Äidit mukana</a>' in page
+    assert "<td>122</td>" in page
