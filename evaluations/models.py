@@ -1,8 +1,46 @@
 from django.db import models
+from django.db.models import OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Cited, NaturalKeyModel, Organisation, Precision, Project
+from projects.models import (
+    Cited,
+    NaturalKeyModel,
+    NaturalKeyQuerySet,
+    Organisation,
+    Precision,
+    Project,
+)
+from projects.models.base import subquery_count
+
+
+class ReportQuerySet(NaturalKeyQuerySet):
+    def for_list(self):
+        """Return reports with what a list row shows: parent, evaluators, counted contents."""
+        return (
+            self.select_related("parent")
+            .prefetch_related("evaluators")
+            .annotate(
+                recommendation_count=subquery_count(
+                    Recommendation.objects.filter(report=OuterRef("pk"))
+                ),
+                project_count=subquery_count(ProjectMention.objects.filter(report=OuterRef("pk"))),
+            )
+        )
+
+    def for_detail(self):
+        """Return reports with every related record a report page shows, one query each."""
+        return self.select_related("parent").prefetch_related(
+            "evaluators",
+            "appendices",
+            "theses",
+            "recommendations",
+            Prefetch(
+                "mentions",
+                queryset=ProjectMention.objects.select_related("project").order_by("project__name"),
+            ),
+            "practice_models",
+        )
 
 
 class Report(NaturalKeyModel, Cited):
@@ -16,6 +54,8 @@ class Report(NaturalKeyModel, Cited):
         THESIS = "thesis", _("thesis")
 
     NATURAL_KEY = ("slug",)
+
+    objects = ReportQuerySet.as_manager()
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -144,10 +184,18 @@ class ProjectMention(NaturalKeyModel, Cited):
         return f"{self.report} – {self.project}"
 
 
+class PracticeModelQuerySet(NaturalKeyQuerySet):
+    def for_detail(self):
+        """Return practice models with their project, assessment report and criteria."""
+        return self.select_related("project", "report").prefetch_related("criteria")
+
+
 class PracticeModel(NaturalKeyModel, Cited):
     """A practice model a project developed (e.g. Kumina), and the report that assessed it."""
 
     NATURAL_KEY = ("slug",)
+
+    objects = PracticeModelQuerySet.as_manager()
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("name"), max_length=300)

@@ -1,7 +1,7 @@
 """Pieces every imported model shares: a natural key, and a cited source passage."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,12 @@ class NaturalKeyQuerySet(models.QuerySet):
     def get_by_natural_key(self, *values):
         lookups = [path.replace(".", "__") for path in self.model.natural_key_paths()]
         return self.get(**dict(zip(lookups, values, strict=True)))
+
+
+def subquery_count(queryset) -> Subquery:
+    """Return the number of rows of a correlated subquery, to annotate each outer row with."""
+    counted = queryset.order_by().annotate(row_count=Func(F("pk"), function="COUNT"))
+    return Subquery(counted.values("row_count"))
 
 
 class NaturalKeyModel(models.Model):

@@ -1,9 +1,9 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Cited, NaturalKeyModel
+from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet, subquery_count
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -40,10 +40,21 @@ class Programme(NaturalKeyModel):
         return self.name
 
 
+class FundingRoundQuerySet(NaturalKeyQuerySet):
+    def with_project_counts(self):
+        """Annotate `project_count`, with the programme a row names."""
+        from .projects import Project  # projects.py imports this module
+
+        in_round = Project.objects.filter(funding_round=OuterRef("pk"))
+        return self.select_related("programme").annotate(project_count=subquery_count(in_round))
+
+
 class FundingRound(NaturalKeyModel, Cited):
     """A call for projects, run by a programme or by a coordinating project."""
 
     NATURAL_KEY = ("slug",)
+
+    objects = FundingRoundQuerySet.as_manager()
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)

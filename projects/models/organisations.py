@@ -2,12 +2,12 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import NaturalKeyModel
+from .base import NaturalKeyModel, NaturalKeyQuerySet, subquery_count
 
 BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
 BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
@@ -21,6 +21,35 @@ def validate_business_id(value: str) -> None:
     remainder = sum(int(d) * w for d, w in zip(match[1], BUSINESS_ID_WEIGHTS, strict=True)) % 11
     if remainder == 1 or int(match[2]) != (0 if remainder == 0 else 11 - remainder):
         raise ValidationError(_("The check digit of this business ID is wrong."), code="checksum")
+
+
+class OrganisationQuerySet(NaturalKeyQuerySet):
+    def with_project_counts(self):
+        """Annotate `project_count`: the projects it implements, funds or administers."""
+        from .projects import Implementation, Project  # projects.py imports this module
+
+        implements = Implementation.objects.filter(
+            project=OuterRef("pk"), organisation=OuterRef(OuterRef("pk"))
+        )
+        involved = Project.objects.filter(
+            Q(funder=OuterRef("pk")) | Q(administrator=OuterRef("pk")) | Exists(implements)
+        )
+        return self.annotate(project_count=subquery_count(involved))
+
+    def for_detail(self):
+        """Return organisations with their names, projects in every role and reports evaluated."""
+        from .projects import Implementation
+
+        return self.prefetch_related(
+            "names",
+            Prefetch(
+                "implementations",
+                queryset=Implementation.objects.select_related("project").order_by("project__name"),
+            ),
+            "funded_projects",
+            "administered_projects",
+            "reports",
+        )
 
 
 class Organisation(NaturalKeyModel):
@@ -45,6 +74,8 @@ class Organisation(NaturalKeyModel):
         OTHER = "other", _("other")
 
     NATURAL_KEY = ("slug",)
+
+    objects = OrganisationQuerySet.as_manager()
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name = models.CharField(_("official name"), max_length=200)

@@ -2,12 +2,12 @@ from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, F, Max, Min, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet
+from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet, subquery_count
 from .funding import MONEY, FundingRound, Programme
 from .organisations import Organisation
 from .places import Municipality, Region
@@ -118,6 +118,15 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         )
         return self.filter(
             Q(pk__in=named.values("project")) | Q(pk__in=through_municipality.values("project"))
+        )
+
+    def citing(self, document):
+        """Return the projects whose record, a section or a figure cites the document, each
+        with `cited_outcome_count`, the figures read from it."""
+        sections = SectionSource.objects.filter(document=document).values("project")
+        outcomes = Outcome.objects.filter(document=document, project=OuterRef("pk"))
+        return self.filter(Q(document=document) | Q(pk__in=sections) | Exists(outcomes)).annotate(
+            cited_outcome_count=subquery_count(outcomes)
         )
 
 
@@ -440,13 +449,17 @@ class Output(NaturalKeyModel, Cited):
 
 
 class ContactPersonQuerySet(NaturalKeyQuerySet):
-    def private_lines(self, document_ids) -> dict[int, set[int]]:
-        """Return, by document, the numbers of the lines that cite a contact person."""
-        private = {}
-        cited = self.filter(document__in=document_ids, first_line__isnull=False)
-        for document_id, first, last in cited.values_list("document", "first_line", "last_line"):
-            private.setdefault(document_id, set()).update(range(first, (last or first) + 1))
-        return private
+    def private_details(self) -> tuple[dict[int, set[int]], set[str]]:
+        """Return what public pages must leave out of the documents: by document, the lines that
+        cite a contact person, and every contact person's name."""
+        lines, names = {}, set()
+        for document_id, first, last, name in self.values_list(
+            "document", "first_line", "last_line", "name"
+        ):
+            names.add(name)
+            if document_id and first:
+                lines.setdefault(document_id, set()).update(range(first, (last or first) + 1))
+        return lines, names
 
 
 class ContactPerson(NaturalKeyModel, Cited):

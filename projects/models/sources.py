@@ -1,8 +1,80 @@
+from django.apps import apps
 from django.db import models
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import NaturalKeyModel
+from projects.personal_data import public_lines, public_text
+
+from .base import NaturalKeyModel, NaturalKeyQuerySet, subquery_count
+
+# What a source document page counts: the records read from it, by app and model.
+CITING_MODELS = {
+    "section_count": ("projects", "SectionSource"),
+    "outcome_count": ("projects", "Outcome"),
+    "output_count": ("projects", "Output"),
+    "decision_count": ("projects", "Decision"),
+    "money_line_count": ("projects", "MoneyLine"),
+    "round_count": ("projects", "FundingRound"),
+    "report_count": ("evaluations", "Report"),
+    "thesis_count": ("evaluations", "Thesis"),
+    "recommendation_count": ("evaluations", "Recommendation"),
+    "mention_count": ("evaluations", "ProjectMention"),
+    "practice_model_count": ("evaluations", "PracticeModel"),
+}
+
+
+class SourceDocumentQuerySet(NaturalKeyQuerySet):
+    def with_record_counts(self):
+        """Annotate how many records of each kind cite the document (CITING_MODELS), in the
+        document's own query."""
+        return self.annotate(
+            **{
+                name: subquery_count(
+                    apps.get_model(app, model).objects.filter(document=OuterRef("pk"))
+                )
+                for name, (app, model) in CITING_MODELS.items()
+            }
+        )
+
+    def with_public_lines(self) -> list["SourceDocument"]:
+        """Return the documents, each with `public_lines`: its text line by line, without the
+        contact persons' lines and names, nor any e-mail address or phone number; and with
+        `public_summary`, its summary without them."""
+        from .projects import ContactPerson  # sources.py is imported by projects.py
+
+        documents = list(self)
+        private_lines, names = ContactPerson.objects.private_details()
+        for document in documents:
+            document.public_lines = public_lines(
+                document.text, private_lines.get(document.pk, set()), names
+            )
+            document.public_summary = public_text(document.summary, names)
+        return documents
+
+    def with_public_summaries(self) -> list["SourceDocument"]:
+        """Return the documents without their text, each with `public_summary`: its summary
+        without the contact persons' names (the webcast's programme names its speakers)."""
+        from .projects import ContactPerson
+
+        documents = list(self.defer("text"))
+        _lines, names = ContactPerson.objects.private_details()
+        for document in documents:
+            document.public_summary = public_text(document.summary, names)
+        return documents
+
+    def attach_to(self, records) -> None:
+        """Give each cited record its document with `public_lines`, every document loaded once
+        however many records cite it (a report page cites one 4,180-line document 50 times)."""
+        cited = [record for record in records if record.document_id]
+        documents = {
+            document.pk: document
+            for document in self.filter(
+                pk__in={record.document_id for record in cited}
+            ).with_public_lines()
+        }
+        for record in cited:
+            record.document = documents[record.document_id]
 
 
 class SourceDocument(NaturalKeyModel):
@@ -16,6 +88,8 @@ class SourceDocument(NaturalKeyModel):
         APPLICATION = "funding_application", _("funding application with decision")
 
     NATURAL_KEY = ("slug",)
+
+    objects = SourceDocumentQuerySet.as_manager()
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     file_name = models.CharField(_("file name"), max_length=200, unique=True)

@@ -1,51 +1,134 @@
 """Pages about the things projects link to: organisations, rounds, regions, source documents."""
 
+import datetime
+
+from django.conf import settings
+from django.db.models.functions import Lower
+from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from projects.models import FundingRound, Organisation, Region, SourceDocument
+from evaluations.models import PracticeModel, Report
+from projects import stats
+from projects.models import FundingRound, Organisation, Project, Region, SourceDocument
 
 
 class HomeView(TemplateView):
+    """What the portal is, a search box, the ways in with their counts, and key figures."""
+
     template_name = "projects/home.html"
+
+    def get_context_data(self, **kwargs):
+        projects = Project.objects.all()
+        return super().get_context_data(
+            summary=projects.summary(),
+            achieved=projects.achieved_totals(),
+            round_count=FundingRound.objects.count(),
+            region_count=Region.objects.filter(projects__isnull=False).distinct().count(),
+            organisation_count=Organisation.objects.count(),
+            report_count=Report.objects.count(),
+            charts=[stats.projects_per_round_chart(), stats.projects_per_region_chart()],
+            **kwargs,
+        )
 
 
 class AccessibilityView(TemplateView):
+    """The accessibility statement that the Act on the Provision of Digital Services (306/2019)
+    asks of a public-sector service."""
+
     template_name = "projects/accessibility.html"
+    # Update both dates whenever the statement's content changes.
+    prepared = datetime.date(2026, 11, 23)
+    reviewed = datetime.date(2026, 11, 23)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            prepared=self.prepared,
+            reviewed=self.reviewed,
+            feedback_email=settings.FEEDBACK_EMAIL,
+            **kwargs,
+        )
 
 
 class OrganisationListView(ListView):
-    model = Organisation
     paginate_by = 50
+
+    def get_queryset(self):
+        # Lower: "Helsingin aikuisopisto" before "Helsingin Diakonissalaitos".
+        organisations = Organisation.objects.with_project_counts().prefetch_related("names")
+        return organisations.order_by(Lower("name"))
 
 
 class OrganisationDetailView(DetailView):
-    model = Organisation
+    def get_queryset(self):
+        return Organisation.objects.for_detail()
 
 
 class RoundListView(ListView):
-    model = FundingRound
+    def get_queryset(self):
+        return FundingRound.objects.with_project_counts()
 
 
 class RoundDetailView(DetailView):
-    model = FundingRound
+    def get_queryset(self):
+        return FundingRound.objects.select_related("programme", "coordinator")
+
+    def get_object(self, queryset=None):
+        funding_round = super().get_object(queryset)
+        SourceDocument.objects.attach_to([funding_round])
+        return funding_round
+
+    def get_context_data(self, **kwargs):
+        projects = self.object.projects.all()
+        return super().get_context_data(
+            projects=projects.with_money().for_list(),
+            summary=projects.summary(),
+            achieved=projects.achieved_totals(),
+            **kwargs,
+        )
 
 
 class RegionListView(ListView):
-    model = Region
+    def get_queryset(self):
+        return Region.objects.with_project_counts()
 
 
 class RegionDetailView(DetailView):
-    model = Region
     slug_field = "code"
     slug_url_kwarg = "code"
+    model = Region
+
+    def get_context_data(self, **kwargs):
+        projects = Project.objects.in_region(self.object)
+        return super().get_context_data(
+            projects=projects.with_money().for_list(),
+            summary=projects.summary(),
+            achieved=projects.achieved_totals(),
+            **kwargs,
+        )
 
 
 class SourceListView(ListView):
-    model = SourceDocument
+    template_name = "projects/sourcedocument_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().defer("text")
+        return SourceDocument.objects.with_public_summaries()
 
 
 class SourceDetailView(DetailView):
-    model = SourceDocument
+    def get_object(self, queryset=None):
+        documents = (
+            SourceDocument.objects.with_record_counts()
+            .filter(slug=self.kwargs["slug"])
+            .with_public_lines()
+        )
+        if not documents:
+            raise Http404
+        return documents[0]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            projects=Project.objects.citing(self.object),
+            reports=Report.objects.filter(document=self.object),
+            practice_models=PracticeModel.objects.filter(document=self.object),
+            **kwargs,
+        )

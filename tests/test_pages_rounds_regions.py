@@ -1,0 +1,148 @@
+"""Funding rounds and regions: their lists, pages, projects and figures, with fixed queries."""
+
+import pytest
+
+from projects.models import FundingRound, Outcome, Project, Region
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_round_list_counts_the_projects_of_each_round(client):
+    response = client.get("/hakukierrokset/")
+    assert html(response).count("<h1") == 1
+    counts = {r.slug: r.project_count for r in response.context["object_list"]}
+    assert counts == {
+        "kotona-suomessa-1": 8,
+        "kotona-suomessa-2": 8,
+        "kotona-suomessa-3": 9,
+        "kotona-suomessa-4": 0,
+    }
+    assert 'href="/hakukierrokset/kotona-suomessa-3/"' in html(response)
+
+
+def test_round_three_page_shows_its_nine_projects_and_theme(client):
+    response = client.get("/hakukierrokset/kotona-suomessa-3/")
+    page = html(response)
+    assert page.count("<h1") == 1
+    assert response.context["summary"]["count"] == 9
+    assert len(response.context["projects"]) == 9
+    assert page.count('class="record-card"') == 9
+    assert 'href="/hankkeet/the-nice-work-project/"' in page
+    assert "Kolmas hankehaku toteutettiin vuonna 2017" in page
+    assert 'href="/hankkeet/kotona-suomessa/"' in page  # the coordinating project
+
+
+def test_round_three_page_adds_up_the_achieved_participants(client):
+    achieved = client.get("/hakukierrokset/kotona-suomessa-3/").context["achieved"]
+    expected = sum(
+        o.value
+        for o in Outcome.objects.filter(
+            project__funding_round__slug="kotona-suomessa-3",
+            stage=Outcome.Stage.ACHIEVED,
+            unit=Outcome.Unit.PERSONS,
+            kind=Outcome.Kind.PARTICIPANTS,
+        )
+    )
+    participants = next(row for row in achieved if row["kind"] == "participants")
+    assert participants["total"] == expected == 1038
+    assert participants["projects"] == 6
+
+
+def test_round_page_links_to_the_project_list_filtered_by_it(client):
+    page = html(client.get("/hakukierrokset/kotona-suomessa-3/"))
+    assert 'href="/hankkeet/?round=kotona-suomessa-3"' in page
+
+
+def test_round_page_shows_where_its_theme_was_read_from(client):
+    page = html(client.get("/hakukierrokset/kotona-suomessa-3/"))
+    assert '<details class="source-passage">' in page
+    assert 'href="/lahteet/hyva-alku-arviointi-2020/#L3727"' in page
+
+
+def test_round_without_projects_says_so(client):
+    response = client.get("/hakukierrokset/kotona-suomessa-4/")
+    assert 'class="empty-state"' in html(response)
+
+
+def test_unknown_round_is_404(client):
+    assert client.get("/hakukierrokset/ei-tallaista/").status_code == 404
+
+
+def test_region_list_shows_all_nineteen_regions_with_zero_counts_too(client):
+    response = client.get("/maakunnat/")
+    page = html(response)
+    counts = {r.code: r.project_count for r in response.context["object_list"]}
+    assert len(counts) == 19
+    assert counts["01"] == 10  # Uusimaa
+    assert counts["21"] == 0  # Ahvenanmaa
+    assert 'href="/maakunnat/21/"' in page
+
+
+def test_uusimaa_page_lists_toissa_suomessa_and_its_figures(client):
+    response = client.get("/maakunnat/01/")
+    page = html(response)
+    assert page.count("<h1") == 1
+    assert 'href="/hankkeet/toissa-suomessa/"' in page
+    assert response.context["summary"]["count"] == 10
+    assert 'href="/hankkeet/?region=01"' in page
+
+
+def test_region_page_finds_a_project_named_only_through_a_municipality(client):
+    project = Project.objects.get(slug="kaveria-ei-jateta")
+    project.regions.clear()  # Mikkeli is still named, and Mikkeli is in Etelä-Savo
+    response = client.get("/maakunnat/10/")
+    assert [p.slug for p in response.context["projects"]] == ["kaveria-ei-jateta"]
+    assert response.context["summary"]["count"] == 1
+    counts = {r.code: r.project_count for r in client.get("/maakunnat/").context["object_list"]}
+    assert counts["10"] == 1
+
+
+def test_region_without_projects_says_so(client):
+    response = client.get("/maakunnat/21/")
+    assert 'class="empty-state"' in html(response)
+    assert response.context["summary"]["count"] == 0
+
+
+def test_unknown_region_is_404(client):
+    assert client.get("/maakunnat/99/").status_code == 404
+
+
+def test_round_and_region_lists_take_one_query(client, django_assert_num_queries):
+    # The rounds with their programmes and project counts (one subquery each).
+    with django_assert_num_queries(1):
+        html(client.get("/hakukierrokset/"))
+    # The regions with their project counts (one subquery each).
+    with django_assert_num_queries(1):
+        html(client.get("/maakunnat/"))
+
+
+def test_round_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
+    # 1 the round with programme and coordinator, 2 its cited document and 3 the contact
+    # persons' lines to leave out, 4 the summary figures, 5 the achieved sums, 6 the projects
+    # with their round, programme and funder; prefetches: 7 implementers, 8 regions.
+    with django_assert_num_queries(8):
+        html(client.get("/hakukierrokset/kotona-suomessa-3/"))
+    round_three = FundingRound.objects.get(slug="kotona-suomessa-3")
+    Project.objects.filter(funding_round__slug="kotona-suomessa-1").update(
+        funding_round=round_three
+    )
+    with django_assert_num_queries(8):
+        response = client.get("/hakukierrokset/kotona-suomessa-3/")
+    assert len(response.context["projects"]) == 17
+
+
+def test_region_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
+    # 1 the region, 2 the summary figures, 3 the achieved sums, 4 the projects with their
+    # round, programme and funder; prefetches: 5 implementers, 6 regions.
+    with django_assert_num_queries(6):
+        html(client.get("/maakunnat/01/"))
+    uusimaa = Region.objects.get(code="01")
+    uusimaa.projects.add(*Project.objects.all())
+    with django_assert_num_queries(6):
+        response = client.get("/maakunnat/01/")
+    assert len(response.context["projects"]) == 30
