@@ -4,9 +4,11 @@ from django.core.management import call_command
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the committed fixtures once, with one loaddata call, into the test database."""
+    """Load the committed fixtures once, with one loaddata call, into the test database, and
+    build the search index over them as the import does after loading."""
     with django_db_blocker.unblock():
         call_command("loaddata", "places", "sources", "records", verbosity=0)
+        call_command("rebuild_search_index", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from .projects import (
     SectionSource,
     TargetGroup,
 )
+from .search import ProjectSearch, SearchEntry, SearchWord
 from .sources import ImportRecord, SourceDocument
 
 __all__ = [
@@ -33,7 +34,10 @@ __all__ = [
     "Precision",
     "Programme",
     "Project",
+    "ProjectSearch",
     "Region",
+    "SearchEntry",
+    "SearchWord",
     "SectionSource",
     "SourceDocument",
     "TargetGroup",

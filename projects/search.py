@@ -1,0 +1,369 @@
+"""Finnish-aware search over projects, organisations and evaluations: the queries that read the
+search index, and the functions that fill it. The design and its measurements are in
+docs/adr/0003-search.md.
+
+The import calls rebuild_search_index() after loading; an edit of some projects calls
+refresh_search_index(project_ids). Nothing is indexed as a side effect of save().
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
+from django.db import transaction
+from django.db.models import Case, Count, F, Func, TextField, Value, When
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project, ProjectSearch, SearchEntry, SearchWord
+from projects.parsing.finnish import (
+    MAX_QUERY_LENGTH,
+    Query,
+    Term,
+    clean,
+    fold,
+    is_vocabulary,
+    lemma_prefixes,
+    lemmas,
+    name_key,
+    parse_query,
+)
+
+# Shorter words match only whole: "eu" should not find every "euro".
+PREFIX_MIN_LENGTH = 4
+PROJECTS_SHOWN = 20
+PROJECT_COUNT_LIMIT = 1000
+ENTRIES_SHOWN = 10
+GROUP_LABELS = {
+    SearchEntry.Kind.ORGANISATION: _("Organisations"),
+    SearchEntry.Kind.REPORT: _("Reports"),
+    SearchEntry.Kind.THESIS: _("Theses of evaluations"),
+    SearchEntry.Kind.RECOMMENDATION: _("Recommendations"),
+    SearchEntry.Kind.PRACTICE_MODEL: _("Practice models"),
+}
+# Private-use characters mark the highlights in ts_headline's output: the query is cleaned of
+# them (parse_query drops private-use code points) and snippet_html() escapes everything else,
+# so neither the query nor the data can bring markup into the page.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+MARKED = re.compile(f"{MARK_START}(.*?){MARK_STOP}", re.DOTALL)
+# Goals and results first: ts_headline prefers the earliest of equally good fragments.
+PROJECT_SNIPPET_FIELDS = (
+    "goals",
+    "results",
+    "description",
+    "background",
+    "actions",
+    "dissemination",
+    "notes",
+    "target_groups_text",
+)
+
+
+# -- Reading the index ---------------------------------------------------------------------
+
+
+def search_projects(queryset, query: str):
+    """Return the projects of a queryset that match a search, annotated with `search_rank`
+    (higher is better: an exact code or name first, then by PostgreSQL's ts_rank).
+
+    Filters stay the caller's: search_projects(Project.objects.filter(...), q)
+    .order_by("-search_rank"). A query with nothing to search for matches nothing.
+    """
+    parsed = parse_query(query)
+    return _search_projects(queryset, parsed) if parsed else queryset.none()
+
+
+def suggest_queries(query: str, limit: int = 3) -> list[str]:
+    """Return up to `limit` corrections of a search whose words the indexed texts do not hold,
+    best first: "tyollistyminen" -> ["työllistyminen", ...]. Empty when every word is known."""
+    return [str(corrected) for corrected in _corrections(parse_query(query), limit)]
+
+
+def annotate_headlines(queryset, query: str):
+    """Annotate the projects of a search with `search_headline`: a snippet of their texts around
+    the words searched for, to be shown through snippet_html(). Computed only for the rows
+    fetched, as PostgreSQL runs ts_headline after ORDER BY and LIMIT."""
+    parsed = parse_query(query)
+    return _with_headlines(queryset, parsed) if parsed else queryset
+
+
+def snippet_html(headline: str) -> SafeString:
+    """Return a search_headline as HTML: the text escaped, the words found in <mark>."""
+    pieces = MARKED.split(headline or "")
+    html = []
+    for position, piece in enumerate(pieces):
+        text = piece.replace(MARK_START, "").replace(MARK_STOP, "")
+        html.append(format_html("<mark>{}</mark>", text) if position % 2 else escape(text))
+    return format_html_join("", "{}", ((piece,) for piece in html if piece))
+
+
+@dataclass
+class EntryGroup:
+    """Organisations, reports, theses, recommendations or practice models a search found."""
+
+    kind: str
+    label: str
+    count: int
+    entries: list
+
+
+@dataclass
+class SearchResults:
+    """What the search page shows for one search: `query` as typed (cleaned), `searched` as
+    searched (a correction of it when the query itself found nothing)."""
+
+    query: Query
+    searched: Query
+    text: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    projects: list = field(default_factory=list)
+    project_count: int = 0
+    groups: list[EntryGroup] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.project_count + sum(group.count for group in self.groups)
+
+    @property
+    def corrected(self) -> bool:
+        return self.searched != self.query
+
+    @property
+    def projects_counted_in_full(self) -> bool:
+        return self.project_count <= PROJECT_COUNT_LIMIT
+
+
+def search_everything(text: str) -> SearchResults:
+    """Search projects, organisations and evaluations; when nothing matches and a correction
+    exists, return what the best correction finds."""
+    query = parse_query(text)
+    typed = clean(text)[:MAX_QUERY_LENGTH]
+    if not query:
+        return SearchResults(query, query, typed)
+    corrections = _corrections(query, 3)
+    results = _find(query, query)
+    if not results.total and corrections:
+        results = _find(query, corrections[0])
+    results.text = typed
+    results.suggestions = [str(corrected) for corrected in corrections]
+    return results
+
+
+def _find(query: Query, searched: Query) -> SearchResults:
+    projects = _search_projects(Project.objects.all(), searched)
+    # Counting stops past the limit: a common word at a million projects would count for long.
+    project_count = projects.order_by()[: PROJECT_COUNT_LIMIT + 1].count()
+    shown = list(
+        _with_headlines(projects.for_list(), searched).order_by("-search_rank", "name")[
+            :PROJECTS_SHOWN
+        ]
+    )
+    for project in shown:
+        project.snippet = snippet_html(project.search_headline)
+    return SearchResults(
+        query,
+        searched,
+        projects=shown,
+        project_count=project_count,
+        groups=_search_entries(searched),
+    )
+
+
+def _search_projects(queryset, query: Query):
+    match = _match(query)
+    return queryset.filter(search__document=match).annotate(
+        search_rank=SearchRank(F("search__document"), match)
+        + _exact_name_bonus(query, "search__names")
+    )
+
+
+def _with_headlines(queryset, query: Query):
+    text = Func(Value(" "), *PROJECT_SNIPPET_FIELDS, function="concat_ws", output_field=TextField())
+    return queryset.annotate(search_headline=_headline(text, query))
+
+
+def _search_entries(query: Query) -> list[EntryGroup]:
+    match = _match(query)
+    matching = SearchEntry.objects.filter(document=match)
+    counts = dict(matching.values_list("kind").annotate(count=Count("*")).order_by())
+    kinds = [kind for kind in SearchEntry.Kind if counts.get(kind)]
+    if not kinds:
+        return []
+    ranked = matching.annotate(
+        rank=SearchRank(F("document"), match) + _exact_name_bonus(query, "names"),
+        search_headline=_headline(F("text"), query),
+    ).order_by("-rank", "title")
+    tops = [ranked.filter(kind=kind)[:ENTRIES_SHOWN] for kind in kinds]
+    found = tops[0].union(*tops[1:], all=True) if len(tops) > 1 else tops[0]
+    entries = sorted(found, key=lambda entry: (-entry.rank, entry.title))
+    groups = []
+    for kind in kinds:
+        shown = [entry for entry in entries if entry.kind == kind]
+        for entry in shown:
+            entry.snippet = snippet_html(entry.search_headline)
+        groups.append(EntryGroup(kind, GROUP_LABELS[kind], counts[kind], shown))
+    return groups
+
+
+def _match(query: Query) -> SearchQuery:
+    """Return the tsquery of a search: each word as its Finnish stem, as a prefix of longer words,
+    or as any of its Voikko lemmas (which the index holds for every word of the texts)."""
+    match = None
+    for clause in query.clauses:
+        if clause[0].excluded:
+            part = None
+            for term in clause:
+                for alternative in _alternatives(term):
+                    part = ~alternative if part is None else part & ~alternative
+        else:
+            part = None
+            for term in clause:
+                for alternative in _alternatives(term):
+                    part = alternative if part is None else part | alternative
+        match = part if match is None else match & part
+    return match
+
+
+def _alternatives(term: Term) -> list[SearchQuery]:
+    """Return the tsqueries any of which matches a term. The Finnish stemmer's stem is no prefix:
+    it cuts "kumina" to "kum", which begins kummi and kumppani, so the prefix is the typed word
+    itself, matched against the stems of longer words ("maahanmuuttajataustaist")."""
+    if term.is_phrase:
+        return [SearchQuery(" ".join(term.words), search_type="phrase", config="finnish")]
+    # A word is letters and digits only (finnish.WORD), so it cannot inject tsquery syntax.
+    (word,) = term.words
+    alternatives = [SearchQuery(word, search_type="raw", config="finnish")]
+    if len(word) >= PREFIX_MIN_LENGTH:
+        alternatives.append(SearchQuery(f"{word}:*", search_type="raw", config="simple"))
+    alternatives += [
+        SearchQuery(lemma, search_type="raw", config="simple") for lemma in sorted(lemmas(word))
+    ]
+    return alternatives
+
+
+def _headline(text, query: Query) -> SearchHeadline:
+    """Return a snippet of text around the search's words.
+
+    ts_headline cannot see lemmas, so besides each word's stem it marks what begins like the
+    word and its lemma both: "työllisty" for työllistyminen, which marks "työllistymisen".
+    """
+    highlight = None
+    for term in query.terms:
+        if term.excluded:
+            continue
+        alternatives = _alternatives(term)[:1]
+        if not term.is_phrase:
+            prefixes = sorted(lemma_prefixes(term.words[0]))
+            alternatives += [
+                SearchQuery(f"{p}:*", search_type="raw", config="simple") for p in prefixes
+            ]
+        for alternative in alternatives:
+            highlight = alternative if highlight is None else highlight | alternative
+    return SearchHeadline(
+        text,
+        highlight,
+        config="finnish",
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        max_fragments=2,
+        min_words=10,
+        max_words=30,
+        fragment_delimiter=" … ",
+    )
+
+
+def _exact_name_bonus(query: Query, names: str) -> Case:
+    # ts_rank stays below 1 with the default weights; a whole name, code or abbreviation typed
+    # as such ("S21114", "Omnia") lifts its record above every other.
+    return Case(
+        When(**{f"{names}__contains": [name_key(str(query))]}, then=Value(1.0)),
+        default=Value(0.0),
+    )
+
+
+def _corrections(query: Query, limit: int) -> list[Query]:
+    """Return up to `limit` versions of the query with its unknown words replaced by the nearest
+    words of the word list: a trigram match on folded words, so that a missing letter and missing
+    diacritics both find their word ("maahanmuutaja", "tyollistyminen")."""
+    typed = {
+        term.words[0]
+        for term in query.terms
+        if not term.excluded and not term.is_phrase and is_vocabulary(term.words[0])
+    }
+    # One lookup in the word list's unique index settles the usual case: every word is known.
+    known = set(SearchWord.objects.filter(word__in=typed).values_list("word", flat=True))
+    unknown = sorted(typed - known)
+    if not unknown:
+        return []
+    candidates = [
+        SearchWord.objects.filter(folded__trigram_similar=fold(word))
+        .annotate(term=Value(word), similarity=TrigramSimilarity("folded", fold(word)))
+        .order_by("-similarity", "-document_count", "word")
+        .values_list("term", "similarity", "document_count", "word")[:limit]
+        for word in unknown
+    ]
+    rows = candidates[0].union(*candidates[1:], all=True) if len(candidates) > 1 else candidates[0]
+    nearest: dict[str, list[str]] = {}
+    for term, _similarity, _count, word in sorted(rows, key=_best_first):
+        nearest.setdefault(term, []).append(word)
+    corrections = []
+    for position in range(limit):
+        replacements = {
+            word: found[min(position, len(found) - 1)] for word, found in nearest.items()
+        }
+        corrected = query.replace_words(replacements)
+        if replacements and corrected not in corrections:
+            corrections.append(corrected)
+    return corrections
+
+
+def _best_first(row):
+    term, similarity, count, word = row
+    return term, -similarity, -count, word
+
+
+# -- Filling the index ---------------------------------------------------------------------
+
+
+def rebuild_search_index() -> dict[str, int]:
+    """Rebuild the whole search index from the records: every project, organisation and
+    evaluation record, and the word list. Return how many rows of each were written."""
+    vocabulary = Counter()
+    with transaction.atomic():
+        ProjectSearch.objects.all().delete()
+        SearchEntry.objects.all().delete()
+        SearchWord.objects.all().delete()
+        projects = ProjectSearch.objects.index(Project.objects.all(), vocabulary)
+        entries = SearchEntry.objects.index(vocabulary)
+        added = SearchWord.objects.add(vocabulary)
+    return {"projects": projects, "entries": entries, "words": added}
+
+
+def refresh_search_index(project_ids) -> int:
+    """Re-index some projects after they changed, and add their new words to the word list.
+    Return how many were indexed (a deleted project's row went with it). The word list's counts
+    are exact again after the next rebuild."""
+    ids = list(project_ids)
+    vocabulary = Counter()
+    with transaction.atomic():
+        ProjectSearch.objects.filter(project_id__in=ids).delete()
+        indexed = ProjectSearch.objects.index(Project.objects.filter(pk__in=ids), vocabulary)
+        SearchWord.objects.add(vocabulary)
+    return indexed
+
+
+def refresh_search_entries() -> int:
+    """Re-index every organisation and evaluation record after one of them changed."""
+    vocabulary = Counter()
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        indexed = SearchEntry.objects.index(vocabulary)
+        SearchWord.objects.add(vocabulary)
+    return indexed
