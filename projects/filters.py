@@ -22,6 +22,7 @@ from projects.models import (
     TargetGroup,
 )
 from projects.models.funding import Decision
+from projects.search import search_projects
 
 FIRST_YEAR = 1995
 LAST_YEAR = 2040
@@ -154,8 +155,6 @@ class ProjectFilter(django_filters.FilterSet):
         self.queryset = self.queryset.with_money()
 
     def search(self, queryset, name, value):
-        from projects.search import search_projects
-
         return search_projects(queryset, value) if value.strip() else queryset
 
     def running_from(self, queryset, name, year):

@@ -123,15 +123,16 @@ def test_round_and_region_lists_take_one_query(client, django_assert_num_queries
 
 def test_round_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
     # 1 the round with programme and coordinator, 2 its cited document and 3 the contact
-    # persons' lines to leave out, 4 the summary figures, 5 the achieved sums, 6 the projects
-    # with their round, programme and funder; prefetches: 7 implementers, 8 regions.
-    with django_assert_num_queries(8):
+    # persons' lines to leave out, 4 the summary figures, 5 the achieved sums, 6 the figures
+    # of the outcomes chart, 7 the projects with their round, programme and funder;
+    # prefetches: 8 implementers, 9 regions.
+    with django_assert_num_queries(9):
         html(client.get("/hakukierrokset/kotona-suomessa-3/"))
     round_three = FundingRound.objects.get(slug="kotona-suomessa-3")
     Project.objects.filter(funding_round__slug="kotona-suomessa-1").update(
         funding_round=round_three
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/hakukierrokset/kotona-suomessa-3/")
     assert len(response.context["projects"]) == 17
 

@@ -1,8 +1,13 @@
 """Presentation filters: money, dates known to a day, a month or a year, and source lines."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils import formats
 from django.utils.translation import get_language
+
+from projects.models import Outcome
+from projects.search import snippet_html
 
 register = template.Library()
 
@@ -21,9 +26,8 @@ def number(value, decimal_pos=None) -> str:
     """Format a number with the active language's grouping and decimal separator."""
     if value is None or value == "":
         return "–"
-    if decimal_pos is None and hasattr(value, "normalize"):
-        value = value.normalize() if value == value.to_integral() else value
-        decimal_pos = 0 if value == value.to_integral() else None
+    if isinstance(value, Decimal):
+        value = value.normalize()  # 4.50 -> "4,5" and 60.00 -> "60": no trailing zeros
     return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
 
 
@@ -42,6 +46,10 @@ def partial_date(value, precision="day") -> str:
 @register.filter
 def outcome_kind(kind: str) -> str:
     """Return the translated name of an outcome kind ("participants" -> "osallistujat")."""
-    from projects.models import Outcome
-
     return str(dict(Outcome.Kind.choices).get(kind, kind))
+
+
+@register.filter
+def snippet(headline: str):
+    """Show a search headline: the text escaped, the words found marked."""
+    return snippet_html(headline)

@@ -83,6 +83,7 @@ class RoundDetailView(DetailView):
             projects=projects.with_money().for_list(),
             summary=projects.summary(),
             achieved=projects.achieved_totals(),
+            outcomes_chart=stats.round_outcomes_chart(self.object),
             **kwargs,
         )
 

@@ -11,6 +11,7 @@ from projects import exports
 from projects.facets import facet_counts
 from projects.filters import ProjectFilter
 from projects.models import Project, SectionSource, SourceDocument
+from projects.search import annotate_headlines
 
 
 class ProjectListView(ListView):
@@ -20,7 +21,10 @@ class ProjectListView(ListView):
     def get_queryset(self):
         self.filterset = ProjectFilter(self.request.GET, queryset=Project.objects.all())
         self.summary = self.filterset.qs.summary()
-        return self.filterset.qs.for_list()
+        projects = self.filterset.qs.for_list()
+        if self.filterset.has_query():
+            projects = annotate_headlines(projects, self.filterset.form.cleaned_data["q"])
+        return projects
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)

@@ -71,9 +71,10 @@ def portal_url(django_db_setup, django_db_blocker):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             break
-        except OSError:
+        except OSError as error:
             if server.poll() is not None:
-                raise RuntimeError(f"the portal did not start: {server.stderr.read().decode()}")
+                message = f"the portal did not start: {server.stderr.read().decode()}"
+                raise RuntimeError(message) from error
             time.sleep(0.1)
     yield f"http://127.0.0.1:{port}"
     server.terminate()

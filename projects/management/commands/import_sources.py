@@ -9,6 +9,7 @@ from projects.importing.fixtures import FixtureBuilder, Places, dump
 from projects.importing.loader import LoadReport, find_stale, load
 from projects.parsing import parse_documents
 from projects.parsing.text import ParseError
+from projects.search import rebuild_search_index
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                     objects = files.get(name) or _read(fixtures / name)
                     load(objects, report)
                 find_stale(report)
+                rebuild_search_index()
             for line in report.summary():
                 self.stdout.write(line)
 
