@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +19,11 @@ def plain_static_files(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+@pytest.fixture(autouse=True)
+def finnish_to_begin_with():
+    """Start every test in Finnish: a request with another language cookie leaves that
+    language active in the thread, and the next test would inherit it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -119,8 +119,8 @@ def test_all_zero_values_draw_empty_bars_on_a_one_step_axis():
 def test_unknown_value_draws_no_bar_and_says_no_figure():
     chart = grouped_bar_chart("Raha", [Group("Kierros 1", (None, None))], ["Toteutunut", "Haettu"])
     assert plotted_bars(chart) == []
-    assert "no figure" in texts(chart)
-    assert chart.rows[0]["values"] == ["no figure", "no figure"]
+    assert "ei lukua" in texts(chart)
+    assert chart.rows[0]["values"] == ["ei lukua", "ei lukua"]
 
 
 def test_grouped_bars_differ_by_pattern_and_name_their_series():
@@ -133,7 +133,7 @@ def test_grouped_bars_differ_by_pattern_and_name_their_series():
     assert {"Osallistujat", "Työllistyneet", "Koulutus"} <= set(shown)  # the legend
     assert "40 (Osallistujat)" in shown and "22 (Työllistyneet)" in shown
     assert parse(chart).find(f"{SVG}desc").text == (
-        "Vertaista vailla: Osallistujat 40, Työllistyneet 22, Koulutus no figure."
+        "Vertaista vailla: Osallistujat 40, Työllistyneet 22, Koulutus ei lukua."
     )
 
 

@@ -10,7 +10,7 @@ from projects.models import ContactPerson, Organisation, Project, SourceDocument
 from projects.personal_data import public_lines
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-REMOVED = "[personal data removed]"
+REMOVED = "[henkilötiedot poistettu]"
 
 
 def html(response) -> str:

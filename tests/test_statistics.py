@@ -68,13 +68,13 @@ def test_money_per_round_keeps_realised_funding_and_applied_totals_apart():
 
 
 def test_money_chart_says_which_figure_is_applied_for_and_formats_euros(page):
-    assert "Applied total" in page and "Realised public funding" in page
+    assert "Haettu yhteensä" in page and "Toteutunut julkinen rahoitus" in page
     assert "<td>48\xa0806\xa0€</td><td>216\xa0618\xa0€</td>" in page
 
 
 def test_round_outcomes_add_up_a_projects_figures_of_one_kind():
     kinds, groups = stats.round_outcomes(FundingRound.objects.get(slug="kotona-suomessa-3"))
-    assert kinds == ["Participants", "Employed", "In education"]
+    assert kinds == ["Osallistujat", "Työllistyneet", "Koulutukseen siirtyneet"]
     by_project = {group.label: group.values for group in groups}
     # Employed: 104 into working life, and in addition 15 with pay subsidy and 3 after studies.
     assert by_project["Tuettua työllistymistä maahanmuuttajille"] == (None, 122, 52)
@@ -84,7 +84,7 @@ def test_round_outcomes_add_up_a_projects_figures_of_one_kind():
 
 def test_round_outcomes_leave_out_kinds_no_project_of_the_round_reports():
     kinds, groups = stats.round_outcomes(FundingRound.objects.get(slug="kotona-suomessa-1"))
-    assert kinds == ["Participants"]
+    assert kinds == ["Osallistujat"]
     assert [group.label for group in groups] == [
         "Hyvä alku Länsirannikolla",
         "Hyvä alku Pohjois-Pohjanmaalla",
