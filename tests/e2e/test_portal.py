@@ -9,6 +9,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import serious_accessibility_violations
 
+# The browser reads through the portal process; the mark makes pytest-django set up the test
+# database that process serves.
+pytestmark = pytest.mark.django_db
+
 PAGE_TYPES = [
     "/",
     "/hankkeet/",
@@ -42,12 +46,10 @@ def test_every_page_type_has_no_serious_accessibility_violations(page, portal_ur
 
 def test_a_person_finds_the_round_three_projects_in_uusimaa_in_two_clicks(page, portal_url):
     page.goto(portal_url + "/hankkeet/")
-    page.get_by_text("Filters").or_(page.get_by_text("Rajaukset")).first.click()
+    page.get_by_text("Rajaa hakua").click()
     page.get_by_role("checkbox", name="Kotona Suomessa, 3. hankehaku").check()
     page.get_by_role("checkbox", name="Uusimaa").check()
-    page.get_by_role("button", name="Näytä hankkeet").or_(
-        page.get_by_role("button", name="Show projects")
-    ).click()
+    page.get_by_role("button", name="Näytä hankkeet").click()
     expect(page).to_have_url(
         f"{portal_url}/hankkeet/?q=&round=kotona-suomessa-3&region=01&year_from=&year_to="
         "&money_min=&money_max=&sort=name",
@@ -66,15 +68,17 @@ def test_search_then_open_a_project_and_read_the_source_of_a_section(page, porta
     expect(page.locator("h1")).to_contain_text("Kummin kanssa työkokeiluun")
     passage = page.locator("details.source-passage").first
     passage.locator("summary").click()
-    expect(passage).to_contain_text("000_262a80a8a10a29a4.txt")
-    assert "Kummin kanssa" in passage.inner_text()
+    expect(passage).to_contain_text(
+        "Lähde: Hankekortti: S21114, Kummin kanssa työkokeiluun, rivit 14–98"
+    )
+    expect(passage).to_contain_text("Etelä-Savon ELY-keskus, 48 806 €")
 
 
 def test_why_kaveria_ei_jateta_was_not_funded_is_on_its_page(page, portal_url):
     page.goto(portal_url + "/hankkeet/kaveria-ei-jateta/")
     text = page.locator("main").inner_text()
-    assert "28/57" in text.replace(" ", "") or "28 / 57" in text
-    assert "ei esitetä rahoitettavaksi" in text
+    assert "28/57" in text.replace(" ", "")
+    assert "Näillä perusteilla hanketta ei esitetä rahoitettavaksi." in text
 
 
 def test_switching_the_language_keeps_the_page_and_changes_its_words(page, portal_url):
