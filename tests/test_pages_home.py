@@ -54,7 +54,7 @@ def test_home_page_counts_are_the_records_in_the_database(client):
     response = client.get("/")
     context = response.context
     assert context["summary"]["count"] == 30
-    assert context["round_count"] == 4
+    assert [r.project_count for r in context["rounds"]] == [8, 8, 9, 0]
     assert context["region_count"] == 12
     assert context["organisation_count"] == 94
     assert context["report_count"] == 6
@@ -84,7 +84,8 @@ def test_home_page_shows_the_overview_charts_with_tables(client):
 
 
 def test_home_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    # 1 project count, money and years (summary), 2 achieved totals by kind, 3 rounds,
+    # 1 project count, money and years (summary), 2 achieved totals by kind, 3 rounds with
+    # their project counts,
     # 4 regions with projects, 5 organisations, 6 reports, 7 projects per round (chart),
     # 8 projects per region (chart).
     with django_assert_num_queries(8):

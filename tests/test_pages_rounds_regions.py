@@ -124,15 +124,15 @@ def test_round_and_region_lists_take_one_query(client, django_assert_num_queries
 def test_round_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
     # 1 the round with programme and coordinator, 2 its cited document and 3 the contact
     # persons' lines to leave out, 4 the summary figures, 5 the achieved sums, 6 the figures
-    # of the outcomes chart, 7 the projects with their round, programme and funder;
-    # prefetches: 8 implementers, 9 regions.
-    with django_assert_num_queries(9):
+    # of the outcomes chart, 7 the projects by region, 8 the projects with their round,
+    # programme and funder; prefetches: 9 implementers, 10 regions.
+    with django_assert_num_queries(10):
         html(client.get("/hakukierrokset/kotona-suomessa-3/"))
     round_three = FundingRound.objects.get(slug="kotona-suomessa-3")
     Project.objects.filter(funding_round__slug="kotona-suomessa-1").update(
         funding_round=round_three
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/hakukierrokset/kotona-suomessa-3/")
     assert len(response.context["projects"]) == 17
 
@@ -147,3 +147,8 @@ def test_region_page_queries_do_not_grow_with_its_projects(client, django_assert
     with django_assert_num_queries(6):
         response = client.get("/maakunnat/01/")
     assert len(response.context["projects"]) == 30
+
+
+def test_round_page_links_each_region_to_the_filtered_list(client):
+    page = html(client.get("/hakukierrokset/kotona-suomessa-3/"))
+    assert 'href="/hankkeet/?round=kotona-suomessa-3&amp;region=01">Uusimaa</a> (5 hanketta)' in page

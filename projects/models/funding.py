@@ -1,5 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,17 @@ class FundingRoundQuerySet(NaturalKeyQuerySet):
 class FundingRound(NaturalKeyModel, Cited):
     """A call for projects, run by a programme or by a coordinating project."""
 
+    def projects_by_region(self) -> list[dict]:
+        """Return the regions of this round's projects with how many each has, most first."""
+        from .projects import Project  # projects.py imports this module
+
+        return list(
+            Project.regions.through.objects.filter(project__funding_round=self)
+            .values("region__code", "region__name")
+            .annotate(projects=Count("project"))
+            .order_by("-projects", "region__name")
+        )
+
     NATURAL_KEY = ("slug",)
 
     objects = FundingRoundQuerySet.as_manager()
@@ -101,6 +113,14 @@ class FundingRound(NaturalKeyModel, Cited):
     def get_absolute_url(self):
         return reverse("projects:round-detail", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError(
+                {"last_year": _("The last year of operation cannot come before the first year.")},
+                code="years_out_of_order",
+            )
+
 
 class Decision(NaturalKeyModel, Cited):
     """The funder's decision on a project's application."""
@@ -132,6 +152,18 @@ class Decision(NaturalKeyModel, Cited):
 
     def __str__(self):
         return f"{self.project}: {self.get_decision_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.score is not None and self.max_score is not None and self.score > self.max_score:
+            message = _("The score cannot be higher than the maximum score, %(maximum)s.")
+            raise ValidationError(
+                {
+                    "score": ValidationError(
+                        message, code="score_above_maximum", params={"maximum": self.max_score}
+                    )
+                }
+            )
 
 
 class DecisionStage(NaturalKeyModel, Cited):

@@ -22,7 +22,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             summary=projects.summary(),
             achieved=projects.achieved_totals(),
-            round_count=FundingRound.objects.count(),
+            rounds=FundingRound.objects.with_project_counts().order_by("number", "name"),
             region_count=Region.objects.filter(projects__isnull=False).distinct().count(),
             organisation_count=Organisation.objects.count(),
             report_count=Report.objects.count(),
@@ -84,6 +84,7 @@ class RoundDetailView(DetailView):
             summary=projects.summary(),
             achieved=projects.achieved_totals(),
             outcomes_chart=stats.round_outcomes_chart(self.object),
+            regions=self.object.projects_by_region(),
             **kwargs,
         )
 
