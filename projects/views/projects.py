@@ -41,6 +41,16 @@ class ProjectListView(ListView):
             summary=self.summary,
             achieved=self.filterset.qs.achieved_totals(),
             query_string=query.urlencode(),
+            current_query=[
+                (name, value)
+                for name, values in query.lists()
+                if name != "columns"
+                for value in values
+            ],
+            export_columns=[
+                (name, label, name in exports.DEFAULT_COLUMNS)
+                for name, label in exports.COLUMNS.items()
+            ],
             active_filters=active_filters(self.filterset),
             hidden_filters=[
                 (name, value)
