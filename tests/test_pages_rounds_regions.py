@@ -151,4 +151,6 @@ def test_region_page_queries_do_not_grow_with_its_projects(client, django_assert
 
 def test_round_page_links_each_region_to_the_filtered_list(client):
     page = html(client.get("/hakukierrokset/kotona-suomessa-3/"))
-    assert 'href="/hankkeet/?round=kotona-suomessa-3&amp;region=01">Uusimaa</a> (5 hanketta)' in page
+    assert (
+        'href="/hankkeet/?round=kotona-suomessa-3&amp;region=01">Uusimaa</a> (5 hanketta)' in page
+    )
