@@ -104,8 +104,8 @@ def test_organisation_list_queries_do_not_grow_with_organisations(
 
 def test_organisation_page_queries_do_not_grow_with_projects(client, django_assert_num_queries):
     organisation = Organisation.objects.get(slug="koulutuskuntayhtyma-tavastia")
-    # 1 the organisation; prefetches: 2 its other names, 3 implementations with projects,
-    # 4 projects funded, 5 projects administered, 6 reports evaluated.
+    # 1 the organisation with its project counts by role; prefetches: 2 its other names,
+    # 3 reports evaluated; then the first projects it 4 implements, 5 funds, 6 administers.
     with django_assert_num_queries(6):
         html(client.get(organisation.get_absolute_url()))
     Implementation.objects.bulk_create(
@@ -114,4 +114,14 @@ def test_organisation_page_queries_do_not_grow_with_projects(client, django_asse
     )
     with django_assert_num_queries(6):
         response = client.get(organisation.get_absolute_url())
-    assert len(response.context["organisation"].implementations.all()) == 30
+    assert len(response.context["implementations"]) == 30
+    assert response.context["organisation"].implementation_count == 30
+
+
+def test_a_busy_organisation_shows_its_first_projects_and_links_to_all(client, monkeypatch):
+    from projects.views.pages import OrganisationDetailView
+
+    monkeypatch.setattr(OrganisationDetailView, "shown", 1)
+    page = html(client.get("/organisaatiot/koulutuskuntayhtyma-tavastia/"))
+    assert "Näytetään ensimmäiset 1 hanketta (kaikkiaan 2)." in page
+    assert 'href="/hankkeet/?implementer=koulutuskuntayhtyma-tavastia"' in page

@@ -2,7 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -37,18 +37,16 @@ class OrganisationQuerySet(NaturalKeyQuerySet):
         return self.annotate(project_count=subquery_count(involved))
 
     def for_detail(self):
-        """Return organisations with their names, projects in every role and reports evaluated."""
-        from .projects import Implementation
+        """Return organisations with their names and reports, and how many projects they
+        implement, fund and administer (the page shows the first few of each)."""
+        from .projects import Implementation, Project
 
-        return self.prefetch_related(
-            "names",
-            Prefetch(
-                "implementations",
-                queryset=Implementation.objects.select_related("project").order_by("project__name"),
+        return self.prefetch_related("names", "reports").annotate(
+            implementation_count=subquery_count(
+                Implementation.objects.filter(organisation=OuterRef("pk"))
             ),
-            "funded_projects",
-            "administered_projects",
-            "reports",
+            funded_count=subquery_count(Project.objects.filter(funder=OuterRef("pk"))),
+            administered_count=subquery_count(Project.objects.filter(administrator=OuterRef("pk"))),
         )
 
 

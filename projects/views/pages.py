@@ -59,8 +59,25 @@ class OrganisationListView(ListView):
 
 
 class OrganisationDetailView(DetailView):
+    """An organisation with the first projects of each of its roles; the project list,
+    filtered by it, has them all (a large funder has tens of thousands)."""
+
+    shown = 50
+
     def get_queryset(self):
         return Organisation.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        return super().get_context_data(
+            implementations=organisation.implementations.select_related("project").order_by(
+                "project__name", "project_id"
+            )[: self.shown],
+            funded=organisation.funded_projects.order_by("name", "id")[: self.shown],
+            administered=organisation.administered_projects.order_by("name", "id")[: self.shown],
+            shown=self.shown,
+            **kwargs,
+        )
 
 
 class RoundListView(ListView):
