@@ -10,6 +10,7 @@ from .base import NaturalKeyModel, NaturalKeyQuerySet, subquery_count
 
 # What a source document page counts: the records read from it, by app and model.
 CITING_MODELS = {
+    "project_count": ("projects", "Project"),
     "section_count": ("projects", "SectionSource"),
     "outcome_count": ("projects", "Outcome"),
     "output_count": ("projects", "Output"),

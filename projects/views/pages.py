@@ -12,6 +12,11 @@ from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument
 
 
+# Projects a round's, a region's or an organisation's page lists before it links to the
+# filtered project list for the rest.
+SHOWN = 50
+
+
 class HomeView(TemplateView):
     """What the portal is, a search box, the ways in with their counts, and key figures."""
 
@@ -62,7 +67,7 @@ class OrganisationDetailView(DetailView):
     """An organisation with the first projects of each of its roles; the project list,
     filtered by it, has them all (a large funder has tens of thousands)."""
 
-    shown = 50
+    shown = SHOWN
 
     def get_queryset(self):
         return Organisation.objects.for_detail()
@@ -97,7 +102,8 @@ class RoundDetailView(DetailView):
     def get_context_data(self, **kwargs):
         projects = self.object.projects.all()
         return super().get_context_data(
-            projects=projects.with_money().for_list(),
+            projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
+            shown=SHOWN,
             summary=projects.summary(),
             achieved=projects.achieved_totals(),
             outcomes_chart=stats.round_outcomes_chart(self.object),
@@ -119,7 +125,8 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         projects = Project.objects.in_region(self.object)
         return super().get_context_data(
-            projects=projects.with_money().for_list(),
+            projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
+            shown=SHOWN,
             summary=projects.summary(),
             achieved=projects.achieved_totals(),
             **kwargs,
@@ -146,7 +153,8 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            projects=Project.objects.citing(self.object),
+            projects=Project.objects.citing(self.object)[:SHOWN],
+            shown=SHOWN,
             reports=Report.objects.filter(document=self.object),
             practice_models=PracticeModel.objects.filter(document=self.object),
             **kwargs,
