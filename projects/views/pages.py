@@ -11,7 +11,6 @@ from evaluations.models import PracticeModel, Report
 from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument
 
-
 # Projects a round's, a region's or an organisation's page lists before it links to the
 # filtered project list for the rest.
 SHOWN = 50
