@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import transaction
-from django.db.models import Case, Count, F, Func, TextField, Value, When
+from django.db.models import Case, Count, F, FloatField, Func, TextField, Value, When
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +77,10 @@ def search_projects(queryset, query: str):
     .order_by("-search_rank"). A query with nothing to search for matches nothing.
     """
     parsed = parse_query(query)
-    return _search_projects(queryset, parsed) if parsed else queryset.none()
+    if not parsed:
+        # Still annotated, so that ordering by relevance works on the empty result.
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    return _search_projects(queryset, parsed)
 
 
 def suggest_queries(query: str, limit: int = 3) -> list[str]:

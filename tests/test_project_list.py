@@ -124,3 +124,9 @@ def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
         client.get("/hankkeet/")
     with django_assert_max_num_queries(8):
         client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
+
+
+@pytest.mark.parametrize("path", ["/hankkeet/", "/hankkeet.csv", "/api/projects/"])
+def test_a_search_of_only_operators_sorted_by_relevance_finds_nothing_without_error(client, path):
+    response = client.get(path, {"q": "-", "sort": "relevance"})
+    assert response.status_code == 200
