@@ -1,8 +1,10 @@
 """Pieces every imported model shares: a natural key, and a cited source passage."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q, Subquery
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -27,6 +29,9 @@ class NaturalKeyModel(models.Model):
     NATURAL_KEY: tuple[str, ...] = ()
 
     objects = NaturalKeyQuerySet.as_manager()
+    # Every record staff can edit keeps its change history (who, when, what), for every model
+    # that inherits this one: see docs/adr/0004-admin-history.md.
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
@@ -72,6 +77,14 @@ class Cited(models.Model):
                 name="%(app_label)s_%(class)s_lines_in_order",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        if self.first_line and self.last_line and self.last_line < self.first_line:
+            raise ValidationError(
+                {"last_line": _("The last line cannot come before the first line.")},
+                code="lines_out_of_order",
+            )
 
     def passage(self) -> str:
         """Return the cited lines of the source document, as they stand there."""

@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Sum
@@ -280,6 +281,14 @@ class Project(NaturalKeyModel, Cited):
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The end date cannot be before the start date.")},
+                code="ends_before_start",
+            )
+
 
 class Implementation(NaturalKeyModel):
     """An organisation taking part in a project: its main implementer, a co-implementer or a
@@ -415,6 +424,14 @@ class Outcome(NaturalKeyModel, Cited):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.value} {self.get_unit_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.unit == self.Unit.PERCENT and self.value is not None and not 0 <= self.value <= 100:
+            raise ValidationError(
+                {"value": _("A percentage must be between 0 and 100.")},
+                code="percent_out_of_range",
+            )
 
 
 class Output(NaturalKeyModel, Cited):

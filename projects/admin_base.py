@@ -1,0 +1,225 @@
+"""What every admin page of the portal shares: change history with revert, conflict checks,
+counts that stay cheap at a million rows, and the search index kept up to date."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection, models, router, transaction
+from django.forms import Textarea
+from django.forms.models import _get_foreign_key
+from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.admin_forms import HISTORY_FIELD, ConflictCheckingForm
+from projects.models import SourceDocument
+from projects.search import refresh_search_entries, refresh_search_index
+
+# Up to this many rows a list counts exactly; past it PostgreSQL's estimate is close enough and
+# counting a million rows exactly would take longer than the rest of the page.
+EXACT_COUNT_LIMIT = 10_000
+# The change reason of the history row that keeps a record's state before its first admin edit.
+BASELINE_REASON = gettext_noop("As imported, before the first edit in the admin")
+
+
+def table_estimate(model) -> int:
+    """Return PostgreSQL's estimate of a table's rows (-1 before the table is first analysed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else -1
+
+
+def plan_estimate(queryset) -> int:
+    """Return the planner's estimate of the rows a queryset returns."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    """Count a list exactly up to EXACT_COUNT_LIMIT rows, and estimate it beyond (as
+    healthchecks' PingsPaginator does): the whole table from pg_class, a filtered list from
+    the query plan. Pages past an estimated end are simply empty."""
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not queryset.query.where:
+            estimate = table_estimate(queryset.model)
+            if estimate > EXACT_COUNT_LIMIT:
+                return estimate
+            return queryset.count()
+        # Only the keys: annotations such as a main implementer need not run for each row.
+        bounded = queryset.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
+        if bounded <= EXACT_COUNT_LIMIT:
+            return bounded
+        return max(bounded, plan_estimate(queryset))
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Answer a login that django-axes refused (AXES_LOCKOUT_CALLABLE): the admin's own page,
+    saying how long the lock-out lasts."""
+    context = admin.site.each_context(request) | {
+        "title": _("Too many failed logins"),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "admin/locked_out.html", context, status=429)
+
+
+def record_baseline(model, pks) -> None:
+    """Give the records that have no history yet (the import saves raw, which simple-history
+    does not record) a first history row with their state as it stands in the database, so
+    that their first edit can be reverted."""
+    pks = set(pks)
+    pk_name = model._meta.pk.attname
+    recorded = set(model.history.filter(**{f"{pk_name}__in": pks}).values_list(pk_name, flat=True))
+    missing = list(model._default_manager.filter(pk__in=pks - recorded))
+    for record in missing:
+        record._history_user = None
+    model.history.bulk_history_create(missing, default_change_reason=BASELINE_REASON)
+
+
+class DocumentTitlesOnly:
+    """Offer source documents by title, without loading their texts (hundreds of kilobytes
+    each) into every choice list of a form."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is SourceDocument:
+            kwargs["queryset"] = SourceDocument.objects.only("pk", "title")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class Inline(DocumentTitlesOnly, admin.TabularInline):
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
+class RecordAdmin(DocumentTitlesOnly, SimpleHistoryAdmin):
+    """The admin of a record: its history with revert, a change form that refuses to overwrite
+    newer changes, cheap counts, and the search index refreshed after each change.
+
+    Subclasses say which search rows a change touches: `search_projects(objs)` returns the ids
+    of projects to re-index, and `search_entries = True` rebuilds the organisation and
+    evaluation entries.
+    """
+
+    form = ConflictCheckingForm
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    search_entries = False
+    object_history_template = "admin/history/object_history.html"
+    object_history_form_template = "admin/history/object_history_form.html"
+
+    def search_projects(self, objs) -> set[int]:
+        return set()
+
+    # -- The change form and its conflict check --------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.history_children = tuple(self.history_children())
+        return form
+
+    def history_children(self):
+        """Yield (model, foreign key attname) for each inline whose rows keep history."""
+        for inline in self.inlines:
+            if hasattr(inline.model, "history"):
+                fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+                yield inline.model, fk.attname
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        # Only a change the user may save needs to know what it was opened at.
+        if HISTORY_FIELD in fields and (
+            obj is None or not self.has_change_permission(request, obj)
+        ):
+            fields.remove(HISTORY_FIELD)
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if (
+            obj is not None
+            and HISTORY_FIELD not in flatten_fieldsets(fieldsets)
+            and self.has_change_permission(request, obj)
+        ):
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [*options["fields"], HISTORY_FIELD]})
+        return fieldsets
+
+    # -- Saving: history baseline and search index -----------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            record_baseline(self.model, [obj.pk])
+        super().save_model(request, obj, form, change)
+        self._refresh_search_after_commit([obj])
+
+    def save_formset(self, request, form, formset, change):
+        changed = [f.instance.pk for f in formset.initial_forms if f.has_changed()]
+        if changed and hasattr(formset.model, "history"):
+            record_baseline(formset.model, changed)
+        super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        self._refresh_search_after_commit([obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._refresh_search_after_commit(list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def _refresh_search_after_commit(self, objs):
+        # Computed now: a deleted record no longer knows its project afterwards.
+        project_ids = self.search_projects(objs)
+
+        def refresh():
+            if project_ids:
+                refresh_search_index(project_ids)
+            if self.search_entries:
+                refresh_search_entries()
+
+        # After the commit, so that the index reads the record with its inline rows saved.
+        transaction.on_commit(refresh, using=router.db_for_write(self.model))
+
+    # -- History views ---------------------------------------------------------------------
+
+    def history_view_title(self, request, obj):
+        return _("Change history: %s") % obj
+
+    def history_form_view_title(self, request, obj):
+        if self.revert_disabled(request, obj):
+            return _("Earlier version of %s") % obj
+        return _("Revert %s") % obj
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history checks only the view permission here, also for the POST that reverts.
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ProjectChildAdmin(RecordAdmin):
+    """The admin of rows that belong to one project: a change re-indexes that project."""
+
+    def search_projects(self, objs):
+        return {obj.project_id for obj in objs}
+
+
+class EntryAdmin(RecordAdmin):
+    """The admin of organisation and evaluation records, which the search lists as entries."""
+
+    search_entries = True

@@ -1,0 +1,76 @@
+"""The admin's project list: a fixed number of queries however many rows, counts that stay
+cheap at a million projects, and a search through the search index."""
+
+import pytest
+from django.urls import reverse
+
+from projects import admin_base
+from projects.admin_base import EstimatedCountPaginator
+from projects.models import Project
+from tests.test_admin_permissions import staff_user
+
+pytestmark = pytest.mark.django_db
+
+PROJECTS = reverse("admin:projects_project_changelist")
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(staff_user("eero", "editor"))
+    return client
+
+
+def shown(response) -> list[str]:
+    return [project.slug for project in response.context["cl"].result_list]
+
+
+def test_the_project_list_takes_a_fixed_number_of_queries(editor, django_assert_num_queries):
+    # 1 session, 2 user, 3-4 the user's own and group permissions, 5-8 the choices of the funding
+    # round, programme, funder and region filters, 9 the table's estimated size (small, so)
+    # 10 the exact count, 11 the page of projects with their round, funder and main implementer.
+    with django_assert_num_queries(11):
+        response = editor.get(PROJECTS)
+    assert response.status_code == 200
+    assert len(shown(response)) == 30
+
+
+def test_a_filtered_and_searched_list_takes_no_query_per_row(editor, django_assert_num_queries):
+    # As above, with one count bounded to 10,001 rows instead of the estimate and the count; the
+    # search index is read inside the count and the page's queries.
+    with django_assert_num_queries(10):
+        response = editor.get(PROJECTS, {"status__exact": "ended", "q": "työ"})
+    assert response.status_code == 200
+
+
+def test_the_list_shows_each_projects_main_implementer(editor):
+    response = editor.get(PROJECTS, {"q": "S21114"})
+    (project,) = response.context["cl"].result_list
+    assert project.main_implementer == "ViaDia Pohjois-Savo ry"
+
+
+def test_the_search_finds_a_project_by_an_implementers_abbreviation(editor):
+    # Omnia is Espoon seudun koulutuskuntayhtymä, which implements Väylä työhön.
+    assert "vayla-tyohon" in shown(editor.get(PROJECTS, {"q": "Omnia"}))
+
+
+def test_the_search_finds_a_project_by_its_eura_code(editor):
+    assert shown(editor.get(PROJECTS, {"q": "s21114"})) == ["kummin-kanssa-tyokokeiluun"]
+
+
+def test_a_large_table_is_counted_from_postgresqls_estimate(monkeypatch):
+    monkeypatch.setattr(admin_base, "table_estimate", lambda model: 1_000_000)
+    paginator = EstimatedCountPaginator(Project.objects.order_by("-pk"), 100)
+    assert paginator.count == 1_000_000
+    assert paginator.num_pages == 10_000
+
+
+def test_a_large_filtered_list_is_counted_from_the_query_plan(monkeypatch):
+    monkeypatch.setattr(admin_base, "EXACT_COUNT_LIMIT", 5)
+    paginator = EstimatedCountPaginator(Project.objects.filter(status="ended"), 100)
+    # Over the limit: at least limit + 1, else the planner's estimate.
+    assert paginator.count >= 6
+
+
+def test_a_small_filtered_list_is_counted_exactly():
+    ended = Project.objects.filter(status="ended")
+    assert EstimatedCountPaginator(ended, 100).count == ended.count()
