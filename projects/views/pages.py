@@ -1,6 +1,7 @@
 """Pages about the things projects link to: organisations, rounds, regions, source documents."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models.functions import Lower
@@ -103,6 +104,7 @@ class RoundDetailView(DetailView):
         return super().get_context_data(
             projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
             shown=SHOWN,
+            list_query=urlencode({"round": self.object.slug}),
             summary=projects.summary(),
             achieved=projects.achieved_totals(),
             outcomes_chart=stats.round_outcomes_chart(self.object),
@@ -126,6 +128,7 @@ class RegionDetailView(DetailView):
         return super().get_context_data(
             projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
             shown=SHOWN,
+            list_query=urlencode({"region": self.object.code}),
             summary=projects.summary(),
             achieved=projects.achieved_totals(),
             **kwargs,
