@@ -2,7 +2,12 @@
 
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 
 from projects.filters import ProjectFilter
@@ -34,9 +39,9 @@ class DecisionSerializer(serializers.Serializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
-    funding_round = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    funder = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    funding_round = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    funder = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     regions = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     municipalities = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     target_groups = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -82,11 +87,24 @@ class ProjectSerializer(serializers.ModelSerializer):
         return DecisionSerializer(decision).data
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: ProjectSerializer(many=True),
+            400: OpenApiResponse(description="A filter value was not understood."),
+            404: OpenApiResponse(description="The page is past the end of the list."),
+        }
+    ),
+    retrieve=extend_schema(
+        responses={200: ProjectSerializer, 404: OpenApiResponse(description="No such project.")}
+    ),
+)
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """Projects. The list takes the project list page's filters and `q` for search."""
 
     serializer_class = ProjectSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectFilter
 
