@@ -151,20 +151,9 @@ def _next_text(source: SourceText, line: int) -> int:
     return source.require(r"\S", line + 1, what="a value after the heading")
 
 
-def _trimmed(source: SourceText, first: int, last: int) -> Lines:
-    """Return first..last without the blank lines at either end."""
-    while first <= last and not source.line(first).strip():
-        first += 1
-    while last >= first and not source.line(last).strip():
-        last -= 1
-    if first > last:
-        raise source.error(first, "expected text but found only blank lines")
-    return Lines(first, last)
-
-
 def _passage(source: SourceText, first: int, last: int) -> Passage:
     """Return lines first..last as prose, giving each "- " list item its own paragraph."""
-    first, last = astuple(_trimmed(source, first, last))
+    first, last = astuple(source.trimmed(first, last))
     lines: list[str] = []
     for raw in source.lines[first - 1 : last]:
         line = clean_line(raw)

@@ -75,6 +75,16 @@ class SourceText:
             raise self.error(start, f"expected {what or repr(pattern)} but the document ends")
         return number
 
+    def trimmed(self, first: int, last: int) -> Lines:
+        """Return first..last without the blank lines at either end."""
+        while first <= last and not self.line(first).strip():
+            first += 1
+        while last >= first and not self.line(last).strip():
+            last -= 1
+        if first > last:
+            raise self.error(first, "expected text but found only blank lines")
+        return Lines(first, last)
+
     def passage(self, first: int, last: int) -> str:
         """Return lines first..last (inclusive) as one clean paragraph-folded string."""
         return join_lines(self.lines[first - 1 : last])

@@ -130,7 +130,7 @@ def parse(source: SourceText) -> DocumentRecords:
             Output(
                 clean_line(source.line(practice)),
                 kind="practice",
-                lines=_trimmed(source, practice, thanks - 1),
+                lines=source.trimmed(practice, thanks - 1),
             )
         ],
         contacts=contacts,
@@ -155,7 +155,7 @@ def parse(source: SourceText) -> DocumentRecords:
 
 def _passage(source: SourceText, first: int, last: int) -> Passage:
     """Return lines first..last as prose, without the slides' check marks."""
-    first, last = astuple(_trimmed(source, first, last))
+    first, last = astuple(source.trimmed(first, last))
     lines = [re.sub(r"^\s*✓\s*", "", raw) for raw in source.lines[first - 1 : last]]
     text = OFFICE_SPACING.sub(r"\1-", join_lines(lines))
     text = re.sub(r" +([.,;:)”])", r"\1", text)
@@ -184,17 +184,6 @@ def _find(source: SourceText, items: list[Passage], pattern: str, what: str):
             return match, item.lines
     first = items[0].lines.first if items else 1
     raise source.error(first, f"expected {what} on the slide")
-
-
-def _trimmed(source: SourceText, first: int, last: int) -> Lines:
-    """Return first..last without the blank lines at either end."""
-    while first <= last and not source.line(first).strip():
-        first += 1
-    while last >= first and not source.line(last).strip():
-        last -= 1
-    if first > last:
-        raise source.error(first, "expected text but found only blank lines")
-    return Lines(first, last)
 
 
 def _date(source: SourceText, line: int) -> date:
@@ -253,7 +242,7 @@ def _implementers(source: SourceText, first: int, last: int) -> list[Organisatio
     lead = re.search(r"johtaminen ja hallinnointi ", text)
     if not found or not lead:
         raise source.error(first, "expected the offices of the project's staff")
-    slide = _trimmed(source, first, last)
+    slide = source.trimmed(first, last)
     return [
         OrganisationRef(name, "main" if (position, index) == (lead.end(), 0) else "co", slide)
         for position, index, name in sorted(found)
@@ -271,7 +260,7 @@ def _emails(source: SourceText, first: int, last: int) -> dict[str, str]:
 def _before_emails(source: SourceText, thanks: int) -> int:
     """Return the last line of text on the closing slide before its email address."""
     email = source.require(EMAIL.pattern, thanks, what="an email address on the closing slide")
-    return _trimmed(source, thanks, email - 1).last
+    return source.trimmed(thanks, email - 1).last
 
 
 def _contacts(
