@@ -41,6 +41,7 @@ PUBLIC_ROUTES = frozenset(
         "projects:search",
         "projects:statistics",
         "projects:accessibility",
+        "projects:health",
         "evaluations:report-list",
         "evaluations:report-detail",
         "evaluations:practice-model-detail",

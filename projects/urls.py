@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import pages, projects, search, statistics
+from projects.views import health, pages, projects, search, statistics
 
 app_name = "projects"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("lahteet/", pages.SourceListView.as_view(), name="source-list"),
     path("lahteet/<slug:slug>/", pages.SourceDetailView.as_view(), name="source-detail"),
     path("haku/", search.search, name="search"),
+    path("health/", health.health, name="health"),
     path("tilastot/", statistics.StatisticsView.as_view(), name="statistics"),
     path("saavutettavuus/", pages.AccessibilityView.as_view(), name="accessibility"),
 ]
