@@ -29,7 +29,7 @@ from .records import (
     ProjectMention,
     Report,
 )
-from .text import Lines, SourceText, fold
+from .text import MONTH_NAMES, Lines, SourceText, fold
 
 FINAL_KEY = "hyva-alku-arviointi-2020"
 UMBRELLA_KEY = "kotona-suomessa"
@@ -38,9 +38,7 @@ ORDINALS = {
     "ensimmäinen": 1, "ensimmäisen": 1, "toinen": 2, "toisen": 2,
     "kolmas": 3, "kolmannen": 3, "neljäs": 4, "neljännen": 4,
 }  # fmt: skip
-MONTH_STEMS = ["tammi", "helmi", "maalis", "huhti", "touko", "kesä"]
-MONTH_STEMS += ["heinä", "elo", "syys", "loka", "marras", "joulu"]
-MONTHS = {stem + "kuussa": number for number, stem in enumerate(MONTH_STEMS, start=1)}
+MONTHS = {name + "ssa": number for number, name in enumerate(MONTH_NAMES, start=1)}
 # "Name (implementer)" optionally followed by ", status", as the reports list their pilots.
 ENTRY = re.compile(
     r"^(?P<name>[^()]+?)\s*\((?P<by>[^()]*)\)\s*(?:,\s*(?P<status>[^,]+?))?(?:\s+sekä)?$"

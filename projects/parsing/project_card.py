@@ -27,7 +27,7 @@ from .records import (
     ProjectMention,
     Report,
 )
-from .text import Lines, SourceText, clean_line, fold, join_lines
+from .text import MONTH_NAMES, Lines, SourceText, clean_line, fold, join_lines
 
 # Lines that carry text, each with its 1-based number.
 Numbered = list[tuple[int, str]]
@@ -35,20 +35,7 @@ Numbered = list[tuple[int, str]]
 DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
 EN_DASH = "\u2013"
 DATE_RANGE = rf"(?P<start>{DATE})\s*[{EN_DASH}-]\s*(?P<end>{DATE})"
-MONTHS = {
-    "tammikuu": 1,
-    "helmikuu": 2,
-    "maaliskuu": 3,
-    "huhtikuu": 4,
-    "toukokuu": 5,
-    "kesäkuu": 6,
-    "heinäkuu": 7,
-    "elokuu": 8,
-    "syyskuu": 9,
-    "lokakuu": 10,
-    "marraskuu": 11,
-    "joulukuu": 12,
-}
+MONTHS = {name: number for number, name in enumerate(MONTH_NAMES, start=1)}
 # A wrapped line in these extracts runs to about 85-95 characters; a shorter one that closes a
 # sentence is the last line of its paragraph.
 SHORT_LINE = 60

@@ -5,6 +5,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+# The Finnish months, January first, in the nominative ("tammikuu"); "-ssa" gives "in March".
+MONTH_NAMES = (
+    "tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu",
+    "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu",
+)  # fmt: skip
 BULLETS = "•✓▪●◦■□–"
 VOWELS = set("aeiouyäöå")
 # A line-final hyphen stays when the next line goes on with a conjunction: "sosiaali- ja terveys".
