@@ -20,6 +20,9 @@ max_requests_jitter = 200
 # Load the application once in the master so workers share its memory (the Finnish
 # morphology that search needs is over 200 MB) and start fast.
 preload_app = True
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The portal logs each request itself, as JSON (esfportal.middleware.RequestLogMiddleware), so
+# gunicorn's access log is off unless GUNICORN_ACCESS_LOG names a file ("-" for stdout).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

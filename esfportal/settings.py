@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from esfportal import embedded_db
@@ -42,7 +43,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # With a read replica, keeps writing and signed-in requests on the primary (routers.py).
+    # Before the request log, which looks up the signed-in user after the response.
+    "esfportal.routers.ReadYourWritesMiddleware",
+    # Outside all the others, so that its one line a request times them all and has the
+    # status sent.
+    "esfportal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "esfportal.middleware.FinnishFirstLocaleMiddleware",
@@ -53,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on each change history row (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a database that cannot be reached into the 503 page, wherever a view or its
+    # template met it.
+    "esfportal.middleware.DatabaseOutageMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -71,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -83,6 +95,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming read replica of the primary takes the reads (esfportal/routers.py). Tests mirror
+# it to the test database instead of creating one for it.
+if replica_url := env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    ) | {"TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["esfportal.routers.PrimaryReplicaRouter"]
 # The feedback address of the accessibility statement (laki digitaalisten palvelujen
 # tarjoamisesta 306/2019 asks for one); production sets it, development may leave it out.
 FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "")
@@ -114,6 +135,36 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# HTTPS only in production: plain HTTP is redirected and browsers are told to remember that
+# for a year, subdomains included (SECURE_HSTS_PRELOAD asks to be on the browsers' built-in
+# list). SECURE_SSL_REDIRECT=0 serves plain HTTP, e.g. on loopback (scripts/serve-production,
+# the benchmark). Behind a proxy that ends TLS, SECURE_PROXY_SSL_HEADER names the header it
+# sets to "https" (e.g. X-Forwarded-Proto); the proxy must drop that header from clients.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if proxy_ssl_header := env_str("SECURE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Only the portal's own files run or style a page, and no other site may frame it. Inline
+# <script> and <style> need the request's nonce ({% csp_nonce_attr %}): the admin's templates
+# and the API docs' (templates/drf_spectacular/) carry it; the portal's own have none.
+# data: images are the Swagger UI's icons.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,8 +181,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed names (css/portal.3f2a….css), compressed copies, and a year-long (WhiteNoise: ten
+# years) "immutable" Cache-Control on every hashed file: a new version gets a new name.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -159,14 +212,24 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The start and end dates share one choice set; name it once.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "projects.models.Precision"},
 }
 
+# One JSON object a line on stderr (esfportal.logs.JsonFormatter), one line a request from
+# esfportal.middleware.RequestLogMiddleware; errors carry their traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "esfportal.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # pgserver logs every attach and detach at INFO, django-axes its start-up; axes logs failed
-    # logins and lock-outs at WARNING.
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        # The request log already has a line for each 4xx; Django's own repeats it.
+        "django.request": {"level": "ERROR"},
+        # pgserver logs every attach and detach at INFO, django-axes its start-up; axes logs
+        # failed logins and lock-outs at WARNING.
+        "pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

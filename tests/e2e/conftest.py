@@ -4,11 +4,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 # Playwright's sync API keeps an event loop running in the test thread; the database work of
@@ -36,6 +38,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Let the pages run axe-core, which Playwright injects as an inline script that the
+    Content-Security-Policy refuses; test_csp.py opens its own contexts with the policy on."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def database_url(settings: dict) -> str:
     user = quote(settings["USER"] or "")
     password = f":{quote(settings['PASSWORD'])}" if settings["PASSWORD"] else ""
@@ -54,31 +63,38 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def portal_url(django_db_setup, django_db_blocker):
-    """Serve the portal from its own process on the test database, for the whole session."""
+    """Serve the portal from its own process on the test database, for the whole session.
+    DEBUG=1 lets runserver serve the static files; the Content-Security-Policy is the one
+    production sends."""
     with django_db_blocker.unblock():
         url = database_url(connection.settings_dict)
     port = free_port()
-    env = os.environ | {"DATABASE_URL": url, "DEBUG": "1", "SECRET_KEY": "e2e-tests-only"}
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError as error:
-            if server.poll() is not None:
-                message = f"the portal did not start: {server.stderr.read().decode()}"
-                raise RuntimeError(message) from error
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+    # The tests' own secret key, so that the fixtures can read the sessions the portal signs.
+    env = os.environ | {"DATABASE_URL": url, "DEBUG": "1", "SECRET_KEY": django_settings.SECRET_KEY}
+    # A file, not a pipe: nobody reads the portal's log while it runs, and a full pipe would
+    # stop it in the middle of a request.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError as error:
+                if server.poll() is not None:
+                    log.seek(0)
+                    message = f"the portal did not start: {log.read().decode()}"
+                    raise RuntimeError(message) from error
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def serious_accessibility_violations(page) -> list[str]:
