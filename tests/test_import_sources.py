@@ -101,3 +101,21 @@ def test_a_binary_document_is_refused_at_its_first_line(workdir):
     (workdir / "sources" / "003_1f83011d27571953.txt").write_bytes(b"%PDF-1.7\x00\x01binary")
     with pytest.raises(CommandError, match=r"003_1f83011d27571953\.txt, line 1: .*binary"):
         run_import(fixtures=workdir, sources=workdir / "sources")
+
+
+@pytest.mark.django_db
+def test_a_failure_after_records_were_written_rolls_the_whole_import_back(workdir, monkeypatch):
+    run_import(fixtures=workdir)
+    card = workdir / "sources" / "000_262a80a8a10a29a4.txt"
+    card.write_text(card.read_text().replace("48 806 €", "48 906 €"))
+
+    def fail():
+        # Called last inside the import's transaction, after every record was written.
+        assert Project.objects.get(code="S21114").realised_public_funding == Decimal("48906.00")
+        raise RuntimeError("the search index could not be rebuilt")
+
+    monkeypatch.setattr("projects.management.commands.import_sources.rebuild_search_index", fail)
+    with pytest.raises(RuntimeError, match="search index"):
+        run_import(fixtures=workdir, sources=workdir / "sources")
+
+    assert Project.objects.get(code="S21114").realised_public_funding == Decimal("48806.00")
