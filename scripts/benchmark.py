@@ -8,7 +8,7 @@ go into a markdown section of docs/performance.md, with the machine, the commit 
 
 Usage (the database named by DATABASE_URL, or the embedded one, must hold the data):
     .venv/bin/python scripts/benchmark.py --label "1M" [--requests 200] [--concurrency 4]
-        [--smoke] [--output docs/performance.md]
+        [--smoke] [--no-collectstatic] [--output docs/performance.md]
 --smoke: a few requests per page, fails on any error status; used by CI at a small size.
 """
 
@@ -364,11 +364,15 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--smoke", action="store_true", help="few requests; fail on errors")
+    parser.add_argument(
+        "--no-collectstatic", action="store_true", help="the static files are collected already"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.requests, args.concurrency = 5, 2
 
-    collect_static()
+    if not args.no_collectstatic:
+        collect_static()
     setup_django()
     from projects.models import Project
 

@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -19,6 +24,25 @@ def plain_static_files(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """Answer plain HTTP: production settings redirect it to HTTPS, and the test client speaks
+    plain HTTP unless a test asks for secure=True."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="session")
+def collected_static():
+    """Build the hashed static files the production settings serve, once per session."""
+    production = {"DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY", "tests-only")}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=os.environ | production,
+        check=True,
+    )
 
 
 @pytest.fixture(autouse=True)
