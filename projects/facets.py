@@ -2,15 +2,19 @@
 
 A facet's counts are taken with every other filter applied but not its own, so that choosing
 round 1 still shows what round 2 would add (several values of one filter combine with "or").
-All facets are counted in one SQL statement (UNION ALL of one GROUP BY per facet).
+All facets are counted in one SQL statement (UNION ALL of one GROUP BY per facet). A facet
+whose projects are too many to count is counted in the sample of projects.overview, scaled.
 """
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import CharField, Count, F, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from projects.models import Implementation, Project
+from projects.overview import Size, select_sql, sizes
 
 
 @dataclass
@@ -19,6 +23,7 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+    estimated: bool = False
 
 
 @dataclass
@@ -43,9 +48,9 @@ def _grouped(queryset, facet: str, value, label):
     )
 
 
-def _facet_rows(name: str, projects):
-    """Return the grouped rows of facet `name` over the projects queryset."""
-    ids = projects.order_by().values("id")
+def _facet_rows(name: str, ids: RawSQL):
+    """Return the grouped rows of facet `name` over the projects whose ids the SQL selects."""
+    projects = Project.objects.filter(pk__in=ids)
     if name == "round":
         return _grouped(
             projects.filter(funding_round__isnull=False),
@@ -74,24 +79,59 @@ def _facet_rows(name: str, projects):
             F("decision__decision"),
         )
     if name == "region":
-        through = Project.regions.through.objects.filter(project__in=ids)
+        through = Project.regions.through.objects.filter(project_id__in=ids)
         return _grouped(through, name, F("region__code"), F("region__name"))
     if name == "target_group":
-        through = Project.target_groups.through.objects.filter(project__in=ids)
+        through = Project.target_groups.through.objects.filter(project_id__in=ids)
         return _grouped(through, name, F("targetgroup__slug"), F("targetgroup__name"))
     if name == "implementer":
-        through = Implementation.objects.filter(project__in=ids)
+        through = Implementation.objects.filter(project_id__in=ids)
         return _grouped(through, name, F("organisation__slug"), F("organisation__name"))
     raise ValueError(f"no facet called {name!r}")
 
 
-def facet_counts(filterset) -> list[Facet]:
-    """Return the facets of a bound ProjectFilter, options by count, selected ones first."""
-    parts = []
-    for name in filterset.FACETS:
-        base = filterset.without(name) if name in filterset.data else filterset.qs
-        parts.append(_facet_rows(name, base))
-    rows = parts[0].union(*parts[1:], all=True).order_by("facet")
+def _counted_rows(filterset, sets: dict) -> list[tuple]:
+    """Return the rows (facet, value, label, count) of every facet in one statement. Each set of
+    projects a facet counts (sets: facet name -> queryset, None for filterset.qs's) is read once,
+    into a materialised CTE: a search's matches are found once, not once per facet."""
+    ctes, params = {}, []
+    for projects in [*sets.values()]:
+        key = id(projects)
+        if key not in ctes:
+            sql, cte_params = select_sql(projects.order_by().values("id"))
+            ctes[key] = (f"facet_set_{len(ctes)}", sql)
+            params += cte_params
+    parts = [
+        _facet_rows(name, RawSQL(f"SELECT id FROM {ctes[id(sets[name])][0]}", ()))
+        for name in filterset.FACETS
+    ]
+    union_sql, union_params = (
+        parts[0].union(*parts[1:], all=True).order_by("facet").query.sql_with_params()
+    )
+    with_sql = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in ctes.values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {with_sql} {union_sql}", [*params, *union_params])
+        return cursor.fetchall()
+
+
+def facet_counts(filterset, size: Size) -> list[Facet]:
+    """Return the facets of a bound ProjectFilter, options by count, selected ones first.
+    `size` is that of filterset.qs; a facet whose own filter is chosen counts a larger set,
+    which is sized here."""
+    searched = filterset.has_query()
+    own_filter_chosen = [name for name in filterset.FACETS if name in filterset.data]
+    bases = {name: filterset.without(name) for name in own_filter_chosen}
+    base_sizes = (
+        dict(zip(own_filter_chosen, sizes(*bases.values(), searched=searched), strict=True))
+        if bases
+        else {}
+    )
+    every_filter = size.read(filterset.qs, searched)
+    sets = {
+        name: base_sizes[name].read(bases[name], searched) if name in bases else every_filter
+        for name in filterset.FACETS
+    }
+    rows = _counted_rows(filterset, sets)
     labels = {
         "status": dict(Project.Status.choices),
         "decision": dict(Project._meta.get_field("decision").related_model.Outcome.choices),
@@ -101,8 +141,15 @@ def facet_counts(filterset) -> list[Facet]:
         chosen = (
             value in filterset.data.getlist(facet) if hasattr(filterset.data, "getlist") else False
         )
+        facet_size = base_sizes.get(facet, size)
         options[facet].append(
-            FacetOption(value, str(labels.get(facet, {}).get(value, label)), count, chosen)
+            FacetOption(
+                value,
+                str(labels.get(facet, {}).get(value, label)),
+                facet_size.scaled(count),
+                chosen,
+                facet_size.estimated,
+            )
         )
     return [
         Facet(

@@ -10,6 +10,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from projects.models import (
     FundingRound,
@@ -45,11 +47,11 @@ class SortChoices:
         (LEAST_MONEY, _("least money first")),
     ]
     ORDERINGS = {
-        NAME: ["name", "id"],
-        NEWEST: ["-start_date", "name", "id"],
-        OLDEST: ["start_date", "name", "id"],
-        MOST_MONEY: ["-money", "name", "id"],
-        LEAST_MONEY: ["money", "name", "id"],
+        NAME: Project.ORDERINGS["name"],
+        NEWEST: Project.ORDERINGS["newest"],
+        OLDEST: Project.ORDERINGS["oldest"],
+        MOST_MONEY: Project.ORDERINGS["most_money"],
+        LEAST_MONEY: Project.ORDERINGS["least_money"],
     }
 
 
@@ -66,58 +68,69 @@ def linked_through(model, project_field: str, field: str):
     return method
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class KeysFilter(django_filters.ModelMultipleChoiceFilter):
+    """Choose records by one or more slugs or codes; the API schema types each as a string,
+    which drf-spectacular cannot tell from a slug reached through a relation or a method."""
+
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method="search", max_length=200, widget=forms.TextInput
     )
-    round = django_filters.ModelMultipleChoiceFilter(
+    round = KeysFilter(
         label=_("Funding round"),
         field_name="funding_round__slug",
         distinct=False,
         to_field_name="slug",
         queryset=FundingRound.objects.all(),
     )
-    programme = django_filters.ModelMultipleChoiceFilter(
+    programme = KeysFilter(
         label=_("Programme / fund"),
         field_name="programme__slug",
         distinct=False,
         to_field_name="slug",
         queryset=Programme.objects.all(),
     )
-    funder = django_filters.ModelMultipleChoiceFilter(
+    funder = KeysFilter(
         label=_("Funder"),
         field_name="funder__slug",
         distinct=False,
         to_field_name="slug",
         queryset=Organisation.objects.all(),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = KeysFilter(
         label=_("Region"),
         to_field_name="code",
         queryset=Region.objects.all(),
         method=linked_through(Project.regions.through, "project", "region"),
     )
-    municipality = django_filters.ModelMultipleChoiceFilter(
+    municipality = KeysFilter(
         label=_("Municipality"),
         to_field_name="code",
         queryset=Municipality.objects.all(),
         method=linked_through(Project.municipalities.through, "project", "municipality"),
     )
-    implementer = django_filters.ModelMultipleChoiceFilter(
+    implementer = KeysFilter(
         label=_("Implementing organisation"),
         to_field_name="slug",
         queryset=Organisation.objects.all(),
         method=linked_through(Implementation, "project", "organisation"),
     )
-    target_group = django_filters.ModelMultipleChoiceFilter(
+    target_group = KeysFilter(
         label=_("Target group"),
         to_field_name="slug",
         queryset=TargetGroup.objects.all(),
         method=linked_through(Project.target_groups.through, "project", "targetgroup"),
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Project.Status)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Project.Status, distinct=False
+    )
     decision = django_filters.MultipleChoiceFilter(
-        label=_("Funder decision"), field_name="decision__decision", choices=Decision.Outcome
+        label=_("Funder decision"),
+        field_name="decision__decision",
+        choices=Decision.Outcome,
+        distinct=False,
     )
     year_from = django_filters.NumberFilter(
         label=_("Running in or after year"),
@@ -171,7 +184,7 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         sort = self.form.cleaned_data.get("sort") or self.default_sort()
         queryset = self.filtered(queryset)
-        if sort == SortChoices.RELEVANCE and self.has_query():
+        if self.ranks_by_relevance():
             return queryset.order_by("-search_rank", "name", "id")
         return queryset.order_by(*SortChoices.ORDERINGS.get(sort, SortChoices.ORDERINGS["name"]))
 
@@ -189,6 +202,10 @@ class ProjectFilter(django_filters.FilterSet):
 
     def has_query(self) -> bool:
         return bool((self.form.cleaned_data.get("q") or "").strip())
+
+    def ranks_by_relevance(self) -> bool:
+        sort = self.form.cleaned_data.get("sort") or self.default_sort()
+        return sort == SortChoices.RELEVANCE and self.has_query()
 
     def default_sort(self) -> str:
         return SortChoices.RELEVANCE if self.has_query() else SortChoices.NAME

@@ -40,6 +40,9 @@ from projects.parsing.finnish import (
 PREFIX_MIN_LENGTH = 4
 PROJECTS_SHOWN = 20
 PROJECT_COUNT_LIMIT = 1000
+# Ranking reads each match's whole search document (kilobytes): a common word's matches are
+# ranked among the first this many found. See docs/adr/0005-scale.md.
+RANKED_AT_MOST = 1000
 ENTRIES_SHOWN = 10
 GROUP_LABELS = {
     SearchEntry.Kind.ORGANISATION: _("Organisations"),
@@ -81,6 +84,13 @@ def search_projects(queryset, query: str):
         # Still annotated, so that ordering by relevance works on the empty result.
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     return _search_projects(queryset, parsed)
+
+
+def ranked_among_first_found(projects):
+    """Return the first RANKED_AT_MOST of a search's projects that PostgreSQL finds, in no
+    particular order, still ordered by relevance: finding them reads no more than that many
+    search documents, where ranking every match would read them all."""
+    return projects.filter(pk__in=projects.order_by().values("pk")[:RANKED_AT_MOST])
 
 
 def suggest_queries(query: str, limit: int = 3) -> list[str]:
@@ -163,6 +173,8 @@ def _find(query: Query, searched: Query) -> SearchResults:
     projects = _search_projects(Project.objects.all(), searched)
     # Counting stops past the limit: a common word at a million projects would count for long.
     project_count = projects.order_by()[: PROJECT_COUNT_LIMIT + 1].count()
+    if project_count > RANKED_AT_MOST:
+        projects = ranked_among_first_found(projects)
     shown = list(
         _with_headlines(projects.for_list(), searched).order_by("-search_rank", "name")[
             :PROJECTS_SHOWN

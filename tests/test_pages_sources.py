@@ -128,19 +128,19 @@ def test_unknown_source_document_is_404(client):
 
 
 @pytest.mark.django_db
-def test_source_list_takes_two_queries(client, django_assert_num_queries):
-    # 1 the documents without their text, 2 the contact persons' names to leave out.
-    with django_assert_num_queries(2):
+def test_source_list_takes_one_query(client, django_assert_num_queries):
+    # The documents without their text, with the contact persons' names to leave out.
+    with django_assert_num_queries(1):
         html(client.get("/lahteet/"))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("slug", ["hankekortti-s21114", "hyva-alku-arviointi-2020"])
-def test_source_page_takes_five_queries_whether_100_or_4180_lines(
+def test_source_page_takes_four_queries_whether_100_or_4180_lines(
     client, django_assert_num_queries, slug
 ):
-    # 1 the document with its record counts (one subquery each), 2 the contact persons' lines
-    # and names to leave out, 3 the projects citing it, 4 the reports and 5 the practice models
-    # read from it.
-    with django_assert_num_queries(5):
+    # 1 the document with its record counts and the contact persons' lines and names to leave
+    # out (one subquery each), 2 the projects citing it, 3 the reports and 4 the practice
+    # models read from it.
+    with django_assert_num_queries(4):
         html(client.get(f"/lahteet/{slug}/"))

@@ -118,11 +118,13 @@ def test_pages_beyond_the_list_are_not_found(client, page):
 def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
     client, django_assert_max_num_queries
 ):
-    # session + summary (count, money, years) + page + implementations + regions
-    # + all facets (one UNION ALL) + achieved totals
-    with django_assert_max_num_queries(8):
+    # size (capped counts) + summary (count, money, years) + achieved totals + all facets
+    # (one UNION ALL) + page + implementations + regions
+    with django_assert_max_num_queries(7):
         client.get("/hankkeet/")
-    with django_assert_max_num_queries(8):
+    # + the chosen round and region (form validation) + the sizes of the sets the round and
+    # region facets count (one query)
+    with django_assert_max_num_queries(10):
         client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
 
 

@@ -1,10 +1,11 @@
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, JSONObject, Mod
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -43,18 +44,29 @@ class TargetGroup(NaturalKeyModel):
 
 
 COMPARABLE_OUTCOMES = ["participants", "employed", "in_education", "entrepreneurs"]
+# A project's money: realised public funding where known, else the applied total.
+MONEY_EXPRESSION = Coalesce("realised_public_funding", "applied_total")
+# projects.overview estimates a huge set's figures from the projects whose id modulo this is
+# below a bound.
+SAMPLE_MODULUS = 1000
+
+
+def sample_key(id_field: str) -> Mod:
+    """Return the expression the sample indexes are on. An integer: compared with a float,
+    PostgreSQL would cast it and not use the index."""
+    return Mod(id_field, SAMPLE_MODULUS, output_field=models.BigIntegerField())
 
 
 class ProjectQuerySet(NaturalKeyQuerySet):
     def with_money(self):
         """Annotate `money`: realised public funding where known, else the applied total."""
-        return self.annotate(money=Coalesce("realised_public_funding", "applied_total"))
+        return self.annotate(money=MONEY_EXPRESSION)
 
     def summary(self) -> dict:
         """Return the count, total money and years spanned of these projects, in one query."""
         return self.order_by().aggregate(
             count=Count("id"),
-            money=Sum(Coalesce("realised_public_funding", "applied_total")),
+            money=Sum(MONEY_EXPRESSION),
             first_year=Min(ExtractYear("start_date")),
             last_year=Max(ExtractYear("end_date")),
         )
@@ -75,29 +87,40 @@ class ProjectQuerySet(NaturalKeyQuerySet):
 
     def for_list(self):
         """Return projects with what a list row shows, in a fixed number of queries."""
-        return self.select_related("funding_round", "programme", "funder").prefetch_related(
-            Prefetch(
-                "implementations",
-                queryset=Implementation.objects.select_related("organisation").order_by("position"),
-            ),
-            "regions",
-        )
+        return self._with_implementations().prefetch_related("regions")
 
     def for_detail(self):
         """Return projects with every related record a project page shows, in one query per
-        relation however many rows each has. The cited documents are attached afterwards
-        (SourceDocument.objects.attach_to), so that each document's text is loaded once."""
+        cited relation however many rows each has; the places, target groups and subprojects
+        it only names come as arrays in the project's own query. The cited documents are
+        attached afterwards (SourceDocument.objects.attach_to), so that each document's text
+        is loaded once."""
         mention = apps.get_model("evaluations", "ProjectMention")  # evaluations imports this
         return (
-            self.for_list()
+            self._with_implementations()
             .select_related("administrator", "parent", "funding_round__programme", "decision")
+            .annotate(
+                region_links=ArraySubquery(
+                    Region.objects.filter(projects=OuterRef("pk")).values(
+                        json=JSONObject(code="code", name="name")
+                    )
+                ),
+                municipality_names=ArraySubquery(
+                    Municipality.objects.filter(projects=OuterRef("pk")).values("name")
+                ),
+                target_group_names=ArraySubquery(
+                    TargetGroup.objects.filter(projects=OuterRef("pk")).values("name")
+                ),
+                subproject_links=ArraySubquery(
+                    self.model.objects.filter(parent=OuterRef("pk"))
+                    .order_by("name")
+                    .values(json=JSONObject(slug="slug", name="name"))
+                ),
+            )
             .prefetch_related(
-                "municipalities",
-                "target_groups",
                 "outputs",
                 "outcomes",
                 "sources",
-                "subprojects",
                 "decision__stages",
                 "decision__money_lines",
                 Prefetch(
@@ -108,6 +131,14 @@ class ProjectQuerySet(NaturalKeyQuerySet):
                 ),
                 "mentions__report__recommendations",
                 "practice_models",
+            )
+        )
+
+    def _with_implementations(self):
+        return self.select_related("funding_round", "programme", "funder").prefetch_related(
+            Prefetch(
+                "implementations",
+                queryset=Implementation.objects.select_related("organisation").order_by("position"),
             )
         )
 
@@ -141,6 +172,14 @@ class Project(NaturalKeyModel, Cited):
         ENDED = "ended", _("ended")
 
     NATURAL_KEY = ("slug",)
+    # The orders the list sorts by, each matched by an index below; "money" is with_money()'s.
+    ORDERINGS = {
+        "name": ["name", "id"],
+        "newest": ["-start_date", "name", "id"],
+        "oldest": ["start_date", "name", "id"],
+        "most_money": ["-money", "name", "id"],
+        "least_money": ["money", "name", "id"],
+    }
 
     objects = ProjectQuerySet.as_manager()
 
@@ -273,6 +312,16 @@ class Project(NaturalKeyModel, Cited):
             models.Index(fields=["start_date", "end_date"], name="project_period_idx"),
             # The list's status filter and facet counts.
             models.Index(fields=["status"], name="project_status_idx"),
+            # ORDERINGS: a page of a million projects in any order reads only that page.
+            models.Index(fields=["name", "id"], name="project_name_order_idx"),
+            models.Index(fields=["-start_date", "name", "id"], name="project_newest_order_idx"),
+            models.Index(fields=["start_date", "name", "id"], name="project_oldest_order_idx"),
+            models.Index(
+                MONEY_EXPRESSION.desc(), "name", "id", name="project_most_money_order_idx"
+            ),
+            models.Index(MONEY_EXPRESSION, "name", "id", name="project_least_money_order_idx"),
+            # projects.overview: the sample that estimates the figures of a huge set.
+            models.Index(sample_key("id"), name="project_sample_idx"),
         ]
 
     def __str__(self):
@@ -465,26 +514,12 @@ class Output(NaturalKeyModel, Cited):
         return self.title
 
 
-class ContactPersonQuerySet(NaturalKeyQuerySet):
-    def private_details(self) -> tuple[dict[int, set[int]], set[str]]:
-        """Return what public pages must leave out of the documents: by document, the lines that
-        cite a contact person, and every contact person's name."""
-        lines, names = {}, set()
-        for document_id, first, last, name in self.values_list(
-            "document", "first_line", "last_line", "name"
-        ):
-            names.add(name)
-            if document_id and first:
-                lines.setdefault(document_id, set()).update(range(first, (last or first) + 1))
-        return lines, names
-
-
 class ContactPerson(NaturalKeyModel, Cited):
     """A project's contact person. Personal data: shown to staff only, never on public pages."""
 
     NATURAL_KEY = ("project", "name")
 
-    objects = ContactPersonQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="contacts"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.parsing.finnish import fold, is_vocabulary, lemmas_and_parts_of, name_key, words
 
 from .organisations import Organisation
-from .projects import Implementation, Project
+from .projects import Implementation, Project, sample_key
 
 BATCH_SIZE = 500
 # PostgreSQL keeps word positions up to 16383 (larger ones are stored as 16383).
@@ -114,6 +114,8 @@ class ProjectSearch(models.Model):
         indexes = [
             # search_projects(): document @@ query, for the search page, the list and the API.
             GinIndex(fields=["document"], name="project_search_document_idx"),
+            # projects.overview: a search's sample, combined with the document index.
+            models.Index(sample_key("project_id"), name="project_search_sample_idx"),
         ]
 
     def __str__(self):

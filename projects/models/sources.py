@@ -1,6 +1,8 @@
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import OuterRef
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -41,28 +43,43 @@ class SourceDocumentQuerySet(NaturalKeyQuerySet):
     def with_public_lines(self) -> list["SourceDocument"]:
         """Return the documents, each with `public_lines`: its text line by line, without the
         contact persons' lines and names, nor any e-mail address or phone number; and with
-        `public_summary`, its summary without them."""
-        from .projects import ContactPerson  # sources.py is imported by projects.py
-
-        documents = list(self)
-        private_lines, names = ContactPerson.objects.private_details()
+        `public_summary`, its summary without them. One query, the contact persons' lines and
+        names read in it."""
+        documents = list(self._with_contact_persons(lines=True))
         for document in documents:
-            document.public_lines = public_lines(
-                document.text, private_lines.get(document.pk, set()), names
-            )
+            private_lines = {
+                number
+                for cited in document.contact_lines
+                for number in range(cited["first"], cited["last"] + 1)
+            }
+            names = set(document.contact_names)
+            document.public_lines = public_lines(document.text, private_lines, names)
             document.public_summary = public_text(document.summary, names)
         return documents
 
     def with_public_summaries(self) -> list["SourceDocument"]:
         """Return the documents without their text, each with `public_summary`: its summary
         without the contact persons' names (the webcast's programme names its speakers)."""
-        from .projects import ContactPerson
-
-        documents = list(self.defer("text"))
-        _lines, names = ContactPerson.objects.private_details()
+        documents = list(self.defer("text")._with_contact_persons(lines=False))
         for document in documents:
-            document.public_summary = public_text(document.summary, names)
+            document.public_summary = public_text(document.summary, set(document.contact_names))
         return documents
+
+    def _with_contact_persons(self, lines: bool):
+        """Annotate every contact person's name and, with `lines`, the lines of the document
+        that cite one (first, last)."""
+        from .projects import ContactPerson  # sources.py is imported by projects.py
+
+        contacts = ContactPerson.objects.order_by()
+        annotations = {"contact_names": ArraySubquery(contacts.values("name"))}
+        if lines:
+            cited = contacts.filter(document=OuterRef("pk"), first_line__isnull=False)
+            annotations["contact_lines"] = ArraySubquery(
+                cited.values(
+                    json=JSONObject(first="first_line", last=Coalesce("last_line", "first_line"))
+                )
+            )
+        return self.annotate(**annotations)
 
     def attach_to(self, records) -> None:
         """Give each cited record its document with `public_lines`, every document loaded once

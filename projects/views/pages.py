@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from evaluations.models import PracticeModel, Report
 from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument
+from projects.overview import overview
 
 # Projects a round's, a region's or an organisation's page lists before it links to the
 # filtered project list for the rest.
@@ -25,8 +26,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         projects = Project.objects.all()
         return super().get_context_data(
-            summary=projects.summary(),
-            achieved=projects.achieved_totals(),
+            **overview(projects),
             rounds=FundingRound.objects.with_project_counts().order_by("number", "name"),
             region_count=Region.objects.filter(projects__isnull=False).distinct().count(),
             organisation_count=Organisation.objects.count(),
@@ -105,8 +105,7 @@ class RoundDetailView(DetailView):
             projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
             shown=SHOWN,
             list_query=urlencode({"round": self.object.slug}),
-            summary=projects.summary(),
-            achieved=projects.achieved_totals(),
+            **overview(projects),
             outcomes_chart=stats.round_outcomes_chart(self.object),
             regions=self.object.projects_by_region(),
             **kwargs,
@@ -129,8 +128,7 @@ class RegionDetailView(DetailView):
             projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
             shown=SHOWN,
             list_query=urlencode({"region": self.object.code}),
-            summary=projects.summary(),
-            achieved=projects.achieved_totals(),
+            **overview(projects),
             **kwargs,
         )
 

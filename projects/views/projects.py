@@ -11,7 +11,12 @@ from projects import exports
 from projects.facets import facet_counts
 from projects.filters import ProjectFilter
 from projects.models import Project, SectionSource, SourceDocument
-from projects.search import annotate_headlines
+from projects.overview import figures, sizes
+from projects.search import RANKED_AT_MOST, annotate_headlines, ranked_among_first_found
+
+# The list pages through this many projects at most, however many match: OFFSET reads every
+# row it skips. Filters narrow a larger set down.
+LISTED_AT_MOST = 10_000
 
 
 class ProjectListView(ListView):
@@ -20,15 +25,23 @@ class ProjectListView(ListView):
 
     def get_queryset(self):
         self.filterset = ProjectFilter(self.request.GET, queryset=Project.objects.all())
-        self.summary = self.filterset.qs.summary()
-        projects = self.filterset.qs.for_list()
-        if self.filterset.has_query():
+        projects = self.filterset.qs
+        searched = self.filterset.has_query()
+        (self.size,) = sizes(projects, searched=searched)
+        self.summary, self.achieved = figures(projects, self.size, searched)
+        self.listed_at_most = LISTED_AT_MOST
+        if self.filterset.ranks_by_relevance() and self.size.count > RANKED_AT_MOST:
+            projects = ranked_among_first_found(projects)
+            self.listed_at_most = RANKED_AT_MOST
+        projects = projects.for_list()
+        if searched:
             projects = annotate_headlines(projects, self.filterset.form.cleaned_data["q"])
         return projects
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = self.summary["count"]  # counted with the summary, in one query
+        # Counted with the summary, so the paginator need not count again.
+        paginator.count = min(self.summary["count"], self.listed_at_most)
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -37,9 +50,13 @@ class ProjectListView(ListView):
         context = super().get_context_data(**kwargs)
         return context | dict(
             filter=self.filterset,
-            facets=facet_counts(self.filterset),
+            facets=facet_counts(self.filterset, self.size),
             summary=self.summary,
-            achieved=self.filterset.qs.achieved_totals(),
+            achieved=self.achieved,
+            listed_at_most=self.listed_at_most
+            if self.summary["count"] > self.listed_at_most
+            else None,
+            ranked_among_first_found=self.listed_at_most == RANKED_AT_MOST,
             query_string=query.urlencode(),
             current_query=[
                 (name, value)

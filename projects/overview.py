@@ -1,0 +1,122 @@
+"""How many projects a set holds, and its figures: exact when small, estimated when huge.
+
+Counting a million matches, or grouping them by round for the facets, reads every one of them:
+seconds at a million projects. So a set is counted only up to EXACT_UP_TO. Above that its
+figures come from a fixed systematic sample, the projects whose id modulo SAMPLE_MODULUS is
+below `per_mille` (read through an index on that expression, on the project and on its search
+row), scaled up, rounded and marked as estimates. Of the sample sizes SAMPLE_LEVELS, a set gets
+the largest that holds at most EXACT_UP_TO of its projects, so an estimate always reads between
+a tenth of EXACT_UP_TO and EXACT_UP_TO projects however large the set. See
+docs/adr/0005-scale.md.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
+from projects.models.projects import SAMPLE_MODULUS, sample_key
+
+EXACT_UP_TO = 5_000
+# Per mille of the projects in each sample; each a tenth of the one before.
+SAMPLE_LEVELS = (100, 10, 1)
+
+
+@dataclass(frozen=True)
+class Size:
+    """The size of a set of projects: `count` exactly when not `estimated`; otherwise the
+    figures read the projects of the sample, `per_mille` of them."""
+
+    count: int
+    per_mille: int = SAMPLE_MODULUS
+
+    @property
+    def estimated(self) -> bool:
+        return self.per_mille < SAMPLE_MODULUS
+
+    def read(self, projects, searched: bool = False):
+        """Return the projects the figures are computed over: all of them, or the sample.
+        A search's sample is also taken on the search row, so that PostgreSQL can combine its
+        index with the text index instead of reading every match."""
+        if not self.estimated:
+            return projects
+        return sample(projects, self.per_mille, searched)
+
+    def scaled(self, number):
+        """Return a figure of the sample as an estimate of the whole set: two significant
+        digits, as no more are known. Exact figures pass through."""
+        if not self.estimated or not number:
+            return number
+        estimate = number * SAMPLE_MODULUS / self.per_mille
+        digits = max(0, int(math.log10(estimate)) - 1)
+        return type(number)(round(estimate, -digits))
+
+
+def sample(projects, per_mille: int, searched: bool = False):
+    projects = projects.alias(sample_key=sample_key("id"))
+    if searched:
+        projects = projects.alias(search_sample_key=sample_key("search__project_id"))
+        projects = projects.filter(search_sample_key__lt=per_mille)
+    return projects.filter(sample_key__lt=per_mille)
+
+
+def sizes(*querysets, searched: bool = False) -> list[Size]:
+    """Return the size of each set of projects, in one query however many sets: each set and
+    each of its samples counted up to EXACT_UP_TO + 1."""
+    counted, params = [], []
+    for queryset in querysets:
+        for level in (SAMPLE_MODULUS, *SAMPLE_LEVELS):
+            part = queryset if level == SAMPLE_MODULUS else sample(queryset, level, searched)
+            sql, part_params = select_sql(part.order_by().values("pk")[: EXACT_UP_TO + 1])
+            counted.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
+            params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(counted)}", params)
+        counts = cursor.fetchone()
+    levels = 1 + len(SAMPLE_LEVELS)
+    return [_size(counts[at : at + levels]) for at in range(0, len(counts), levels)]
+
+
+def select_sql(queryset) -> tuple[str, list]:
+    """Return the SQL and parameters of a queryset, to be embedded in a larger statement; a
+    queryset known to be empty (e.g. a search with nothing to search for) selects no row."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return "SELECT NULL::bigint AS id WHERE false", []
+
+
+def _size(counts) -> Size:
+    whole, *sampled = counts
+    if whole <= EXACT_UP_TO:
+        return Size(whole)
+    for level, count in zip(SAMPLE_LEVELS, sampled, strict=True):
+        if count <= EXACT_UP_TO:
+            return Size(whole, level)
+    return Size(whole, SAMPLE_LEVELS[-1])  # more than EXACT_UP_TO million projects
+
+
+def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[dict]]:
+    """Return the summary (ProjectQuerySet.summary(), with `estimated`) and the achieved totals
+    of a set of projects of the given size."""
+    read = size.read(projects, searched)
+    summary = read.summary()
+    achieved = read.achieved_totals()
+    if size.estimated:
+        # Never below what was counted: the set holds more than EXACT_UP_TO projects.
+        summary["count"] = max(size.scaled(summary["count"]), EXACT_UP_TO + 1)
+        summary["money"] = size.scaled(summary["money"])
+        for total in achieved:
+            total["total"] = size.scaled(total["total"])
+            total["projects"] = size.scaled(total["projects"])
+    summary["estimated"] = size.estimated
+    return summary, achieved
+
+
+def overview(projects) -> dict:
+    """Return the `summary` and `achieved` totals of a set of projects, estimated when huge,
+    as components/summary_stats.html takes them."""
+    (size,) = sizes(projects)
+    summary, achieved = figures(projects, size)
+    return {"summary": summary, "achieved": achieved}

@@ -1,0 +1,95 @@
+"""Sizes and figures of a set of projects: exact when small, estimated from the sample when
+huge (projects.overview). The real records are 30 projects, so "huge" is made small here by
+lowering EXACT_UP_TO; the sample is the projects whose id modulo 1000 is below per mille."""
+
+import pytest
+
+from projects import overview
+from projects.filters import ProjectFilter
+from projects.models import Project
+from projects.overview import Size, figures, sizes
+
+
+@pytest.mark.django_db
+def test_a_set_no_larger_than_the_limit_is_counted_exactly(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        everything, ended = sizes(Project.objects.all(), Project.objects.filter(status="ended"))
+    assert everything == Size(30)
+    assert ended == Size(Project.objects.filter(status="ended").count())
+    assert not everything.estimated
+
+
+@pytest.mark.django_db
+def test_a_set_over_the_limit_takes_the_largest_sample_within_it(monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 20)
+    ids = list(Project.objects.values_list("id", flat=True))
+    in_tenth = sum(1 for pk in ids if pk % 1000 < 100)
+    in_hundredth = sum(1 for pk in ids if pk % 1000 < 10)
+    expected = 100 if in_tenth <= 20 else 10 if in_hundredth <= 20 else 1
+
+    (size,) = sizes(Project.objects.all())
+
+    assert size == Size(21, expected)  # counted up to EXACT_UP_TO + 1
+    assert size.estimated
+
+
+@pytest.mark.django_db
+def test_estimated_figures_are_the_samples_scaled_to_two_digits_and_marked(monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 3)
+    sampled = [pk for pk in Project.objects.values_list("id", flat=True) if pk % 1000 < 10]
+    assert 0 < len(sampled) <= 9, "the first projects' ids are below 10"
+
+    summary, achieved = figures(Project.objects.all(), Size(4, 10))
+
+    assert summary["estimated"] is True
+    assert summary["count"] == len(sampled) * 100
+    exact = Project.objects.filter(pk__in=sampled).summary()
+    assert summary["money"] == Size(4, 10).scaled(exact["money"])
+    exact_achieved = Project.objects.filter(pk__in=sampled).achieved_totals()
+    assert [(total["kind"], total["total"]) for total in achieved] == [
+        (total["kind"], Size(4, 10).scaled(total["total"])) for total in exact_achieved
+    ]
+
+
+def test_scaling_rounds_to_two_significant_digits():
+    assert Size(10_000, 10).scaled(1234) == 120_000
+    assert Size(10_000, 1).scaled(7) == 7_000
+    assert Size(10, 1000).scaled(1234) == 1234  # exact: unchanged
+
+
+@pytest.mark.django_db
+def test_the_list_marks_estimated_figures_and_facet_counts(client, monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 10)  # 30 projects; 9 in the 10 ‰ sample
+    response = client.get("/hankkeet/")
+    content = response.content.decode()
+    assert response.context["summary"]["estimated"] is True
+    assert "noin" in content
+    assert "luvut on arvioitu" in content
+    options = [option for facet in response.context["facets"] for option in facet.options]
+    assert options
+    assert all(option.estimated for option in options)
+    assert "(≈ " in content
+
+
+@pytest.mark.django_db
+def test_the_list_pages_through_at_most_its_limit(client, monkeypatch):
+    monkeypatch.setattr("projects.views.projects.LISTED_AT_MOST", 10)
+    response = client.get("/hankkeet/")
+    assert response.context["paginator"].num_pages == 1  # 10 rows, 25 a page
+    assert len(response.context["object_list"]) == 10
+    assert "ensimmäiset 10 hanketta" in response.content.decode()
+    assert client.get("/hankkeet/", {"page": 2}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_common_search_is_ranked_among_the_first_matches_found(client, monkeypatch):
+    monkeypatch.setattr("projects.views.projects.RANKED_AT_MOST", 5)
+    monkeypatch.setattr("projects.search.RANKED_AT_MOST", 5)
+    response = client.get("/hankkeet/", {"q": "maahanmuuttaja"})
+    matches = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs.count()
+    assert matches > 5
+    assert response.context["summary"]["count"] == matches
+    assert len(response.context["object_list"]) == 5
+    ranks = [project.search_rank for project in response.context["object_list"]]
+    assert ranks == sorted(ranks, reverse=True)
+    assert "ensimmäiseksi löytyneen osuman kesken" in response.content.decode()
