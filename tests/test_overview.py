@@ -3,6 +3,7 @@ huge (projects.overview). The real records are 30 projects, so "huge" is made sm
 lowering EXACT_UP_TO; the sample is the projects whose id modulo 1000 is below per mille."""
 
 import pytest
+from django.db import connection
 
 from projects import overview
 from projects.filters import ProjectFilter
@@ -93,3 +94,12 @@ def test_a_common_search_is_ranked_among_the_first_matches_found(client, monkeyp
     ranks = [project.search_rank for project in response.context["object_list"]]
     assert ranks == sorted(ranks, reverse=True)
     assert "ensimmäiseksi löytyneen osuman kesken" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_matching_a_search_document_is_costed_so_that_the_planner_prefers_its_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT procost FROM pg_proc WHERE oid = 'ts_match_vq(tsvector, tsquery)'::regprocedure"
+        )
+        assert cursor.fetchone() == (300,)
