@@ -5,24 +5,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
+from tests.servers import database_url
+
 pytestmark = pytest.mark.stack
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url(settings: dict) -> str:
-    user = quote(settings["USER"] or "")
-    password = f":{quote(settings['PASSWORD'])}" if settings["PASSWORD"] else ""
-    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
-    port = settings["PORT"] or ""
-    if host.startswith("/"):
-        return f"postgresql://{user}{password}@/{settings['NAME']}?host={quote(host)}"
-    return f"postgresql://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
 @pytest.mark.django_db

@@ -7,11 +7,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+
+from tests.servers import database_url
 
 # Playwright's sync API keeps an event loop running in the test thread; the database work of
 # the fixtures below is ordinary synchronous code all the same.
@@ -43,16 +44,6 @@ def browser_context_args(browser_context_args):
     """Let the pages run axe-core, which Playwright injects as an inline script that the
     Content-Security-Policy refuses; test_csp.py opens its own contexts with the policy on."""
     return {**browser_context_args, "bypass_csp": True}
-
-
-def database_url(settings: dict) -> str:
-    user = quote(settings["USER"] or "")
-    password = f":{quote(settings['PASSWORD'])}" if settings["PASSWORD"] else ""
-    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
-    port = settings["PORT"] or ""
-    if host.startswith("/"):
-        return f"postgresql://{user}{password}@/{settings['NAME']}?host={quote(host)}"
-    return f"postgresql://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
 def free_port() -> int:
