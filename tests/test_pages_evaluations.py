@@ -95,8 +95,8 @@ def test_report_page_queries_do_not_grow_with_recommendations_or_projects(
     report = Report.objects.get(slug="hyva-alku-vuosiraportti-2017")
     # 1 the report with its parent; prefetches: 2 evaluators, 3 appendices, 4 theses,
     # 5 recommendations, 6 projects discussed, 7 practice models; then 8 the cited document
-    # and 9 the contact persons' lines to leave out of it.
-    with django_assert_num_queries(9):
+    # with the contact persons' lines to leave out of it.
+    with django_assert_num_queries(8):
         html(client.get(report.get_absolute_url()))
     Recommendation.objects.bulk_create(
         Recommendation(
@@ -119,14 +119,14 @@ def test_report_page_queries_do_not_grow_with_recommendations_or_projects(
         )
         for project in Project.objects.exclude(mentions__report=report)
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(report.get_absolute_url())
     assert len(response.context["report"].recommendations.all()) == 25
     assert len(response.context["report"].mentions.all()) == 30
 
 
-def test_practice_model_page_takes_four_queries(client, django_assert_num_queries):
-    # 1 the model with its project and report, 2 its criteria, 3 the cited document and
-    # 4 the contact persons' lines to leave out of it.
-    with django_assert_num_queries(4):
+def test_practice_model_page_takes_three_queries(client, django_assert_num_queries):
+    # 1 the model with its project and report, 2 its criteria, 3 the cited document with the
+    # contact persons' lines to leave out of it.
+    with django_assert_num_queries(3):
         html(client.get("/toimintamallit/kumina/"))
