@@ -95,6 +95,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Set on every connection (docs/adr/0005-scale.md): the portal's server-side cursors (the CSV
+# export) always read to the end, so plan them for the whole result, not its first tenth; and
+# memory enough that a common word's match bitmap at a million projects stays exact. Empty to
+# send nothing (e.g. through a pooler that refuses startup options).
+DATABASE_SESSION_OPTIONS = env_str(
+    "DATABASE_SESSION_OPTIONS", "-c cursor_tuple_fraction=1 -c work_mem=32MB"
+)
 # A streaming read replica of the primary takes the reads (esfportal/routers.py). Tests mirror
 # it to the test database instead of creating one for it.
 if replica_url := env_str("DATABASE_REPLICA_URL", ""):
@@ -104,6 +111,9 @@ if replica_url := env_str("DATABASE_REPLICA_URL", ""):
         conn_health_checks=True,
     ) | {"TEST": {"MIRROR": "default"}}
     DATABASE_ROUTERS = ["esfportal.routers.PrimaryReplicaRouter"]
+if DATABASE_SESSION_OPTIONS:
+    for database in DATABASES.values():
+        database["OPTIONS"] = database.get("OPTIONS", {}) | {"options": DATABASE_SESSION_OPTIONS}
 # The feedback address of the accessibility statement (laki digitaalisten palvelujen
 # tarjoamisesta 306/2019 asks for one); production sets it, development may leave it out.
 FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "")

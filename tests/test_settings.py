@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import connection
 
 from esfportal.env import env_bool, env_int, env_list, env_str
 
@@ -96,3 +97,12 @@ def test_the_pages_link_hashed_static_files_that_browsers_keep_for_a_year(
     assert response["Cache-Control"] == "max-age=315360000, public, immutable"
     assert response["Content-Encoding"] in {"br", "gzip"}
     assert response["Content-Type"] == 'text/css; charset="utf-8"'
+
+
+@pytest.mark.django_db
+def test_every_connection_plans_cursors_for_their_whole_result_with_room_for_exact_bitmaps():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone() == ("1",)
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone() == ("32MB",)
