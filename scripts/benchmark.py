@@ -150,6 +150,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def add_collectstatic_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-collectstatic",
+        dest="collect_static",
+        action="store_false",
+        help="staticfiles/ is current (collectstatic already ran)",
+    )
+
+
 def collect_static() -> None:
     """Build the hashed static files the production settings serve."""
     subprocess.run(
@@ -368,14 +377,12 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--smoke", action="store_true", help="few requests; fail on errors")
-    parser.add_argument(
-        "--no-collectstatic", action="store_true", help="the static files are collected already"
-    )
+    add_collectstatic_option(parser)
     args = parser.parse_args()
     if args.smoke:
         args.requests, args.concurrency = 5, 2
 
-    if not args.no_collectstatic:
+    if args.collect_static:
         collect_static()
     setup_django()
     from projects.models import Project

@@ -44,7 +44,14 @@ from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 
 import psutil
-from benchmark import ROOT, free_port, setup_django, start_gunicorn
+from benchmark import (
+    ROOT,
+    add_collectstatic_option,
+    collect_static,
+    free_port,
+    setup_django,
+    start_gunicorn,
+)
 
 HEALTH = "/health/"
 FRIENDLY_MARKER = b'id="service-unavailable"'
@@ -148,7 +155,7 @@ class Portal:
             call_command("loaddata", "places", "sources", "records", verbosity=0)
             call_command("rebuild_search_index", verbosity=0)
             if self.collect_static:
-                call_command("collectstatic", interactive=False, verbosity=0)
+                collect_static()
             connection.close()
             self.server = start_gunicorn(self.port, self.workers)
             self.wait_for_workers(lambda pids: len(pids) == self.workers)
@@ -371,12 +378,7 @@ def main() -> None:
     parser.add_argument("--outage", type=float, default=5, help="seconds PostgreSQL is down")
     parser.add_argument("--after", type=float, default=10, help="seconds of load after")
     parser.add_argument("--timeout", type=float, default=10, help="longest wait for an answer")
-    parser.add_argument(
-        "--no-collectstatic",
-        dest="collect_static",
-        action="store_false",
-        help="staticfiles/ is current (collectstatic already ran)",
-    )
+    add_collectstatic_option(parser)
     args = parser.parse_args()
     broken = (db_restart if args.fault == "db-restart" else worker_kill)(args)
     if broken:

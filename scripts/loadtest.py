@@ -25,6 +25,8 @@ from pathlib import Path
 from benchmark import (
     ROOT,
     Http,
+    add_collectstatic_option,
+    collect_static,
     commit,
     free_port,
     machine,
@@ -174,21 +176,15 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started a second")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument(
-        "--no-collectstatic",
-        dest="collect_static",
-        action="store_false",
-        help="staticfiles/ is current (collectstatic already ran)",
-    )
+    add_collectstatic_option(parser)
     args = parser.parse_args()
     args.load_before = os.getloadavg()[0]
 
     setup_django()
-    from django.core.management import call_command
     from django.db import connection
 
     if args.collect_static:
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
     chosen = plan()
     connection.close()
     with tempfile.TemporaryDirectory(prefix="esf-loadtest-") as folder:

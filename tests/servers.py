@@ -2,6 +2,9 @@
 
 from urllib.parse import quote
 
+from axes.models import AccessAttempt, AccessLog
+from django.contrib.sessions.models import Session
+
 
 def database_url(settings: dict) -> str:
     """Return the URL of a Django database's settings, for a server started with DATABASE_URL."""
@@ -12,3 +15,14 @@ def database_url(settings: dict) -> str:
     if host.startswith("/"):
         return f"postgresql://{user}{password}@/{settings['NAME']}?host={quote(host)}"
     return f"postgresql://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def remove_account(user) -> None:
+    """Remove an account a test committed for a portal process to log in with, with the
+    sessions and login records that process wrote."""
+    for session in Session.objects.all():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    AccessLog.objects.filter(username=user.username).delete()
+    AccessAttempt.objects.filter(username=user.username).delete()
+    user.delete()

@@ -4,13 +4,12 @@ public page and in the project's history, and reverts it from the history."""
 import re
 
 import pytest
-from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import Group, User
-from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from projects.models import Project
 from projects.search import refresh_search_index
+from tests.servers import remove_account
 
 # The browser reads through the portal process; the mark makes pytest-django set up the test
 # database that process serves.
@@ -37,12 +36,7 @@ def editor_account(django_db_setup, django_db_blocker):
         Project.history.filter(
             history_id__gt=last_history.history_id if last_history else 0
         ).delete()
-        for session in Session.objects.all():
-            if session.get_decoded().get("_auth_user_id") == str(user.pk):
-                session.delete()
-        AccessLog.objects.filter(username=USERNAME).delete()
-        AccessAttempt.objects.filter(username=USERNAME).delete()
-        user.delete()
+        remove_account(user)
 
 
 def test_an_editor_changes_a_projects_end_date_and_reverts_it(page, portal_url, editor_account):

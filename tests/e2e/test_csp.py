@@ -2,11 +2,10 @@
 violation on the portal's pages, the API docs and the admin."""
 
 import pytest
-from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import User
-from django.contrib.sessions.models import Session
 
 from projects.models import Project
+from tests.servers import remove_account
 
 # The browser reads through the portal process; the mark makes pytest-django set up the test
 # database that process serves.
@@ -58,12 +57,7 @@ def admin_account(django_db_setup, django_db_blocker):
         project = Project.objects.get(slug=SLUG)
     yield project
     with django_db_blocker.unblock():
-        for session in Session.objects.all():
-            if session.get_decoded().get("_auth_user_id") == str(user.pk):
-                session.delete()
-        AccessLog.objects.filter(username=USERNAME).delete()
-        AccessAttempt.objects.filter(username=USERNAME).delete()
-        user.delete()
+        remove_account(user)
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
