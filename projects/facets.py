@@ -95,7 +95,7 @@ def _counted_rows(filterset, sets: dict) -> list[tuple]:
     projects a facet counts (sets: facet name -> queryset, None for filterset.qs's) is read once,
     into a materialised CTE: a search's matches are found once, not once per facet."""
     ctes, params = {}, []
-    for projects in [*sets.values()]:
+    for projects in sets.values():
         key = id(projects)
         if key not in ctes:
             sql, cte_params = select_sql(projects.order_by().values("id"))

@@ -29,8 +29,11 @@ class ProjectListView(ListView):
         searched = self.filterset.has_query()
         (self.size,) = sizes(projects, searched=searched)
         self.summary, self.achieved = figures(projects, self.size, searched)
+        self.ranked_among_first_found = (
+            self.filterset.ranks_by_relevance() and self.size.count > RANKED_AT_MOST
+        )
         self.listed_at_most = LISTED_AT_MOST
-        if self.filterset.ranks_by_relevance() and self.size.count > RANKED_AT_MOST:
+        if self.ranked_among_first_found:
             projects = ranked_among_first_found(projects)
             self.listed_at_most = RANKED_AT_MOST
         projects = projects.for_list()
@@ -56,7 +59,7 @@ class ProjectListView(ListView):
             listed_at_most=self.listed_at_most
             if self.summary["count"] > self.listed_at_most
             else None,
-            ranked_among_first_found=self.listed_at_most == RANKED_AT_MOST,
+            ranked_among_first_found=self.ranked_among_first_found,
             query_string=query.urlencode(),
             current_query=[
                 (name, value)
