@@ -9,11 +9,10 @@ whose projects are too many to count is counted in the sample of projects.overvi
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models import Model
 
-from projects.models import Implementation, Project
+from projects.models import FundingRound, Organisation, Programme, Project, Region, TargetGroup
+from projects.models.funding import Decision
 from projects.overview import Size, select_sql, sizes
 
 
@@ -33,84 +32,70 @@ class Facet:
     options: list[FacetOption]
 
 
-def _grouped(queryset, facet: str, value, label):
-    """Return rows (facet, value, label, count) for one facet, ready for UNION ALL."""
-    return (
-        queryset.order_by()
-        .annotate(
-            facet=Value(facet, output_field=CharField()),
-            option=Cast(value, CharField()),
-            option_label=Cast(label, CharField()),
+@dataclass(frozen=True)
+class _Counting:
+    """How a facet's options are counted over a set of projects: by `key`, a column of the
+    set's (SET_COLUMNS) or of `link`, a table with a row per project and key; each key's
+    value and label are the `value` and `label` of its `options` row, or the key itself."""
+
+    key: str
+    options: type[Model] | None = None
+    value: str = ""
+    label: str = ""
+    link: type[Model] | None = None
+
+    def sql(self) -> str:
+        """Return the SQL of rows (facet, value, label, count) over the CTE `projects`;
+        the facet's name is its one parameter."""
+        source, key = "projects", f"projects.{self.key}"
+        if self.link:
+            source += f" JOIN {self.link._meta.db_table} AS link ON link.project_id = projects.id"
+            key = f"link.{self.key}"
+        if self.options is None:  # a text naming itself; blank names nothing
+            counted = f"SELECT {key} AS key, count(*) AS n FROM {source} WHERE {key} <> ''"
+            return f"SELECT %s, key::varchar, key::varchar, n FROM ({counted} GROUP BY {key}) AS c"
+        counted = f"SELECT {key} AS key, count(*) AS n FROM {source} WHERE {key} IS NOT NULL"
+        return (
+            f"SELECT %s, option.{self.value}::varchar, option.{self.label}::varchar, n "
+            f"FROM ({counted} GROUP BY {key}) AS c "
+            f"JOIN {self.options._meta.db_table} AS option ON option.id = c.key"
         )
-        .values("facet", "option", "option_label")
-        .annotate(n=Count("*"))
-        .values_list("facet", "option", "option_label", "n")
-    )
 
 
-def _facet_rows(name: str, ids: RawSQL):
-    """Return the grouped rows of facet `name` over the projects whose ids the SQL selects."""
-    projects = Project.objects.filter(pk__in=ids)
-    if name == "round":
-        return _grouped(
-            projects.filter(funding_round__isnull=False),
-            name,
-            F("funding_round__slug"),
-            F("funding_round__name"),
-        )
-    if name == "programme":
-        return _grouped(
-            projects.filter(programme__isnull=False),
-            name,
-            F("programme__slug"),
-            F("programme__name"),
-        )
-    if name == "funder":
-        return _grouped(
-            projects.filter(funder__isnull=False), name, F("funder__slug"), F("funder__name")
-        )
-    if name == "status":
-        return _grouped(projects.exclude(status=""), name, F("status"), F("status"))
-    if name == "decision":
-        return _grouped(
-            projects.filter(decision__isnull=False),
-            name,
-            F("decision__decision"),
-            F("decision__decision"),
-        )
-    if name == "region":
-        through = Project.regions.through.objects.filter(project_id__in=ids)
-        return _grouped(through, name, F("region__code"), F("region__name"))
-    if name == "target_group":
-        through = Project.target_groups.through.objects.filter(project_id__in=ids)
-        return _grouped(through, name, F("targetgroup__slug"), F("targetgroup__name"))
-    if name == "implementer":
-        through = Implementation.objects.filter(project_id__in=ids)
-        return _grouped(through, name, F("organisation__slug"), F("organisation__name"))
-    raise ValueError(f"no facet called {name!r}")
+# The columns of a counted set: the facets read the set once, not once per facet.
+SET_COLUMNS = ["id", "funding_round_id", "programme_id", "funder_id", "status"]
+COUNTING = {
+    "round": _Counting("funding_round_id", FundingRound, "slug", "name"),
+    "programme": _Counting("programme_id", Programme, "slug", "name"),
+    "funder": _Counting("funder_id", Organisation, "slug", "name"),
+    "status": _Counting("status"),
+    "decision": _Counting("decision", link=Decision),
+    "region": _Counting("region_id", Region, "code", "name", link=Project.regions.through),
+    "target_group": _Counting(
+        "targetgroup_id", TargetGroup, "slug", "name", link=Project.target_groups.through
+    ),
+}
 
 
 def _counted_rows(filterset, sets: dict) -> list[tuple]:
     """Return the rows (facet, value, label, count) of every facet in one statement. Each set of
-    projects a facet counts (sets: facet name -> queryset, None for filterset.qs's) is read once,
-    into a materialised CTE: a search's matches are found once, not once per facet."""
+    projects a facet counts (sets: facet name -> queryset) is read once, into a materialised
+    CTE with the columns the facets group by: a search's matches are found once, not once per
+    facet."""
     ctes, params = {}, []
     for projects in sets.values():
-        key = id(projects)
-        if key not in ctes:
-            sql, cte_params = select_sql(projects.order_by().values("id"))
-            ctes[key] = (f"facet_set_{len(ctes)}", sql)
+        if id(projects) not in ctes:
+            sql, cte_params = select_sql(projects.order_by().values(*SET_COLUMNS))
+            ctes[id(projects)] = (f"facet_set_{len(ctes)}", sql)
             params += cte_params
-    parts = [
-        _facet_rows(name, RawSQL(f"SELECT id FROM {ctes[id(sets[name])][0]}", ()))
-        for name in filterset.FACETS
-    ]
-    union_sql, union_params = (
-        parts[0].union(*parts[1:], all=True).order_by("facet").query.sql_with_params()
-    )
+    counted = []
+    for name in filterset.FACETS:
+        set_name = ctes[id(sets[name])][0]
+        counted.append(f"(WITH projects AS (SELECT * FROM {set_name}) {COUNTING[name].sql()})")
+        params.append(name)
     with_sql = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in ctes.values())
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {with_sql} {union_sql}", [*params, *union_params])
+        cursor.execute(f"WITH {with_sql} {' UNION ALL '.join(counted)}", params)
         return cursor.fetchall()
 
 
@@ -121,11 +106,10 @@ def facet_counts(filterset, size: Size) -> list[Facet]:
     searched = filterset.has_query()
     own_filter_chosen = [name for name in filterset.FACETS if name in filterset.data]
     bases = {name: filterset.without(name) for name in own_filter_chosen}
-    base_sizes = (
-        dict(zip(own_filter_chosen, sizes(*bases.values(), searched=searched), strict=True))
-        if bases
-        else {}
-    )
+    base_sizes = {}
+    if bases:
+        counted = sizes(*bases.values(), searched=searched, within=size)
+        base_sizes = dict(zip(bases, counted, strict=True))
     every_filter = size.read(filterset.qs, searched)
     sets = {
         name: base_sizes[name].read(bases[name], searched) if name in bases else every_filter

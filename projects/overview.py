@@ -6,7 +6,7 @@ figures come from a fixed systematic sample, the projects whose id modulo SAMPLE
 below `per_mille` (read through an index on that expression, on the project and on its search
 row), scaled up, rounded and marked as estimates. Of the sample sizes SAMPLE_LEVELS, a set gets
 the largest that holds at most EXACT_UP_TO of its projects, so an estimate always reads between
-a tenth of EXACT_UP_TO and EXACT_UP_TO projects however large the set. See
+about a tenth of EXACT_UP_TO and EXACT_UP_TO projects however large the set. See
 docs/adr/0005-scale.md.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Value
 
 from projects.models.projects import SAMPLE_MODULUS, sample_key
 
@@ -61,40 +62,78 @@ def sample(projects, per_mille: int, searched: bool = False):
     return projects.filter(sample_key__lt=per_mille)
 
 
-def sizes(*querysets, searched: bool = False) -> list[Size]:
-    """Return the size of each set of projects, in one query however many sets: each set and
-    each of its samples counted up to EXACT_UP_TO + 1."""
-    counted, params = [], []
+def sizes(*querysets, searched: bool = False, within: Size | None = None) -> list[Size]:
+    """Return the size of each set of projects, in one query however many sets.
+
+    Each count is capped at EXACT_UP_TO + 1, and only the counts needed are taken: PostgreSQL
+    runs a CASE branch's subquery only when the branch is taken. The smallest sample is
+    counted first; it tells which larger samples may hold at most EXACT_UP_TO projects, and
+    only those are counted. The whole set is counted only when the largest sample could be
+    that of a set of at most EXACT_UP_TO projects, so a huge set costs one small read and a
+    small one is always counted exactly. Sets that each hold a set of size `within` (the
+    bases of facet counts hold the filtered set) are not counted whole when it was not:
+    an estimated set's supersets are estimated too."""
+    smallest, *larger = sorted(SAMPLE_LEVELS)
+    whole_counted = within is None or not within.estimated
+    ctes, selected, params = [], [], []
     for queryset in querysets:
-        for level in (SAMPLE_MODULUS, *SAMPLE_LEVELS):
+        counts = {}
+        for level in (smallest, *larger, SAMPLE_MODULUS):
+            if level == SAMPLE_MODULUS and not whole_counted:
+                selected.append("NULL")
+                continue
             part = queryset if level == SAMPLE_MODULUS else sample(queryset, level, searched)
             sql, part_params = select_sql(part.order_by().values("pk")[: EXACT_UP_TO + 1])
-            counted.append(f"(SELECT count(*) FROM ({sql}) AS capped)")
+            count = f"(SELECT count(*) FROM ({sql}) AS capped)"
+            if level == SAMPLE_MODULUS:
+                largest = larger[-1]
+                condition = f"{counts[largest]} <= {_could_hold_a_small_set(largest)}"
+            elif level != smallest:
+                condition = f"{counts[smallest]} * {level // smallest} <= {EXACT_UP_TO}"
+            if level != smallest:
+                count = f"CASE WHEN {condition} THEN {count} END"
+            name = f"size_{len(ctes)}"
+            ctes.append(f"{name} AS (SELECT {count} AS n)")
             params += part_params
+            counts[level] = f"(SELECT n FROM {name})"
+            selected.append(counts[level])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(counted)}", params)
-        counts = cursor.fetchone()
-    levels = 1 + len(SAMPLE_LEVELS)
-    return [_size(counts[at : at + levels]) for at in range(0, len(counts), levels)]
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT {', '.join(selected)}", params)
+        counted = cursor.fetchone()
+    width = len(SAMPLE_LEVELS) + 1
+    return [_size(counted[at : at + width]) for at in range(0, len(counted), width)]
+
+
+def _could_hold_a_small_set(per_mille: int) -> float:
+    """Return the most projects a sample of `per_mille` can hold of a set of at most
+    EXACT_UP_TO: the mean plus seven standard deviations (the count is Poisson-like, as
+    ids are unrelated to any filter), so a larger count means a larger set."""
+    mean = EXACT_UP_TO * per_mille / SAMPLE_MODULUS
+    return mean + 7 * math.sqrt(mean)
 
 
 def select_sql(queryset) -> tuple[str, list]:
-    """Return the SQL and parameters of a queryset, to be embedded in a larger statement; a
-    queryset known to be empty (e.g. a search with nothing to search for) selects no row."""
+    """Return the SQL and parameters of a values() queryset, to be embedded in a larger
+    statement; one known to be empty (e.g. a search with nothing to search for) selects the
+    same columns and no row."""
     try:
         return queryset.query.sql_with_params()
     except EmptyResultSet:
-        return "SELECT NULL::bigint AS id WHERE false", []
+        nothing = queryset.model.objects.filter(Value(False)).values(*queryset.query.values_select)
+        return nothing.query.sql_with_params()
 
 
 def _size(counts) -> Size:
-    whole, *sampled = counts
-    if whole <= EXACT_UP_TO:
+    """Return the size the counts tell (smallest sample first, the whole set last, None where
+    not counted): the whole set's when within EXACT_UP_TO, else the largest sample within it."""
+    *sampled, whole = counts
+    if whole is not None and whole <= EXACT_UP_TO:
         return Size(whole)
-    for level, count in zip(SAMPLE_LEVELS, sampled, strict=True):
-        if count <= EXACT_UP_TO:
-            return Size(whole, level)
-    return Size(whole, SAMPLE_LEVELS[-1])  # more than EXACT_UP_TO million projects
+    levels = sorted(SAMPLE_LEVELS)
+    for level, count in reversed(list(zip(levels, sampled, strict=True))):
+        if count is not None and count <= EXACT_UP_TO:
+            return Size(EXACT_UP_TO + 1, level)
+    return Size(EXACT_UP_TO + 1, levels[0])  # more than EXACT_UP_TO million projects
 
 
 def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[dict]]:

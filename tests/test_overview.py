@@ -2,8 +2,11 @@
 huge (projects.overview). The real records are 30 projects, so "huge" is made small here by
 lowering EXACT_UP_TO; the sample is the projects whose id modulo 1000 is below per mille."""
 
+from itertools import pairwise
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects import overview
 from projects.filters import ProjectFilter
@@ -31,6 +34,28 @@ def test_a_set_over_the_limit_takes_the_largest_sample_within_it(monkeypatch):
     (size,) = sizes(Project.objects.all())
 
     assert size == Size(21, expected)  # counted up to EXACT_UP_TO + 1
+    assert size.estimated
+
+
+@pytest.mark.django_db
+def test_a_set_its_samples_prove_large_is_never_counted_whole(monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 10)
+    in_tenth = sum(1 for pk in Project.objects.values_list("id", flat=True) if pk % 1000 < 100)
+    assert in_tenth > 1 + 7 * 1  # more than a set of 10 could put in the sample of 100 per mille
+    with CaptureQueriesContext(connection) as captured:
+        (size,) = sizes(Project.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {captured.captured_queries[0]['sql']}")
+        plan = [line for (line,) in cursor.fetchall()]
+
+    scans = [
+        (line, following)
+        for line, following in pairwise(plan)
+        if "Scan on projects_project" in line
+    ]
+    whole_scans = [line for line, following in scans if "mod(id" not in following]
+    assert len(scans) == 4  # three samples and the whole set
+    assert len(whole_scans) == 1 and "never executed" in whole_scans[0]
     assert size.estimated
 
 
