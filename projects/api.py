@@ -1,6 +1,10 @@
 """The read-only JSON API: the project list takes the same filters and search as the page."""
 
+from functools import partial
+
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -9,9 +13,63 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from projects.filters import ProjectFilter
 from projects.models import Implementation, Outcome, Project
+from projects.overview import sizes
+from projects.views.projects import LISTED_AT_MOST
+
+
+class SizedPaginator(Paginator):
+    """Pages through at most LISTED_AT_MOST projects, as the list page does, having sized the
+    set with projects.overview.sizes(): exactly when small, estimated when huge."""
+
+    def __init__(self, object_list, per_page, *, searched: bool, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.searched = searched
+
+    @cached_property
+    def size(self):
+        (size,) = sizes(self.object_list, searched=self.searched)
+        return size
+
+    @cached_property
+    def count(self):
+        return min(self.size.count, LISTED_AT_MOST)
+
+
+class SizedPagination(PageNumberPagination):
+    """`count` is exact up to projects.overview.EXACT_UP_TO projects and an estimate above,
+    which `count_estimated` says; pages end after LISTED_AT_MOST projects."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        searched = bool(request.query_params.get("q", "").strip())
+        self.django_paginator_class = partial(SizedPaginator, searched=searched)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        size = self.page.paginator.size
+        return Response(
+            {
+                "count": size.count,
+                "count_estimated": size.estimated,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["count", "count_estimated", "results"]
+        response["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "Whether `count` is an estimate (two significant digits) of a set "
+            "too large to count.",
+        }
+        return response
 
 
 class ImplementerSerializer(serializers.ModelSerializer):
@@ -107,6 +165,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectFilter
+    pagination_class = SizedPagination
 
     def get_queryset(self):
         return (

@@ -27,7 +27,8 @@ SAMPLE_LEVELS = (100, 10, 1)
 @dataclass(frozen=True)
 class Size:
     """The size of a set of projects: `count` exactly when not `estimated`; otherwise the
-    figures read the projects of the sample, `per_mille` of them."""
+    count of the sample scaled (never within EXACT_UP_TO), and the figures read the projects
+    of the sample, `per_mille` of them."""
 
     count: int
     per_mille: int = SAMPLE_MODULUS
@@ -132,8 +133,14 @@ def _size(counts) -> Size:
     levels = sorted(SAMPLE_LEVELS)
     for level, count in reversed(list(zip(levels, sampled, strict=True))):
         if count is not None and count <= EXACT_UP_TO:
-            return Size(EXACT_UP_TO + 1, level)
-    return Size(EXACT_UP_TO + 1, levels[0])  # more than EXACT_UP_TO million projects
+            return _estimated(count, level)
+    return _estimated(sampled[0], levels[0])  # more than EXACT_UP_TO million projects
+
+
+def _estimated(sampled: int, per_mille: int) -> Size:
+    # Never within EXACT_UP_TO: the set was found to hold more.
+    scaled = Size(EXACT_UP_TO + 1, per_mille).scaled(sampled)
+    return Size(max(scaled, EXACT_UP_TO + 1), per_mille)
 
 
 def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[dict]]:
@@ -143,8 +150,7 @@ def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[di
     summary = read.summary()
     achieved = read.achieved_totals()
     if size.estimated:
-        # Never below what was counted: the set holds more than EXACT_UP_TO projects.
-        summary["count"] = max(size.scaled(summary["count"]), EXACT_UP_TO + 1)
+        summary["count"] = size.count
         summary["money"] = size.scaled(summary["money"])
         for total in achieved:
             total["total"] = size.scaled(total["total"])

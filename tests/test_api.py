@@ -10,7 +10,25 @@ def test_the_api_list_takes_the_list_filters_and_gives_a_count(client):
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 5
+    assert body["count_estimated"] is False
     assert {p["slug"] for p in body["results"]} >= {"ote-tyohon", "aidit-mukana"}
+
+
+def test_the_api_estimates_the_count_of_a_huge_set_and_says_so(client, monkeypatch):
+    monkeypatch.setattr("projects.overview.EXACT_UP_TO", 3)
+    body = client.get("/api/projects/").json()
+    assert body["count_estimated"] is True
+    assert body["count"] >= 4  # never within the exact limit
+    assert body["results"]
+
+
+def test_the_api_pages_through_at_most_the_lists_limit(client, monkeypatch):
+    monkeypatch.setattr("projects.api.LISTED_AT_MOST", 10)
+    body = client.get("/api/projects/").json()
+    assert body["count"] == 30  # the set's size, though only 10 are paged through
+    assert len(body["results"]) == 10
+    assert body["next"] is None
+    assert client.get("/api/projects/", {"page": 2}).status_code == 404
 
 
 def test_a_project_carries_its_decision_outcomes_and_implementers(client):

@@ -29,11 +29,14 @@ def test_a_set_over_the_limit_takes_the_largest_sample_within_it(monkeypatch):
     ids = list(Project.objects.values_list("id", flat=True))
     in_tenth = sum(1 for pk in ids if pk % 1000 < 100)
     in_hundredth = sum(1 for pk in ids if pk % 1000 < 10)
+    in_thousandth = sum(1 for pk in ids if pk % 1000 < 1)
     expected = 100 if in_tenth <= 20 else 10 if in_hundredth <= 20 else 1
+    in_sample = {100: in_tenth, 10: in_hundredth, 1: in_thousandth}[expected]
 
     (size,) = sizes(Project.objects.all())
 
-    assert size == Size(21, expected)  # counted up to EXACT_UP_TO + 1
+    # the sample's count scaled, but never within EXACT_UP_TO: the set holds more
+    assert size == Size(max(in_sample * 1000 // expected, 21), expected)
     assert size.estimated
 
 
@@ -65,10 +68,11 @@ def test_estimated_figures_are_the_samples_scaled_to_two_digits_and_marked(monke
     sampled = [pk for pk in Project.objects.values_list("id", flat=True) if pk % 1000 < 10]
     assert 0 < len(sampled) <= 9, "the first projects' ids are below 10"
 
-    summary, achieved = figures(Project.objects.all(), Size(4, 10))
+    size = Size(len(sampled) * 100, 10)
+    summary, achieved = figures(Project.objects.all(), size)
 
     assert summary["estimated"] is True
-    assert summary["count"] == len(sampled) * 100
+    assert summary["count"] == size.count
     exact = Project.objects.filter(pk__in=sampled).summary()
     assert summary["money"] == Size(4, 10).scaled(exact["money"])
     exact_achieved = Project.objects.filter(pk__in=sampled).achieved_totals()
