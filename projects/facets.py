@@ -12,8 +12,9 @@ from django.db import connection
 from django.db.models import Model
 
 from projects.models import FundingRound, Organisation, Programme, Project, Region, TargetGroup
+from projects.models.base import select_sql
 from projects.models.funding import Decision
-from projects.overview import Size, select_sql, sizes
+from projects.overview import Size, sizes
 
 
 @dataclass

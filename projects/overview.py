@@ -13,10 +13,9 @@ docs/adr/0005-scale.md.
 import math
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Value
 
+from projects.models.base import select_sql
 from projects.models.projects import SAMPLE_MODULUS, sample_key
 
 EXACT_UP_TO = 5_000
@@ -113,17 +112,6 @@ def _could_hold_a_small_set(per_mille: int) -> float:
     return mean + 7 * math.sqrt(mean)
 
 
-def select_sql(queryset) -> tuple[str, list]:
-    """Return the SQL and parameters of a values() queryset, to be embedded in a larger
-    statement; one known to be empty (e.g. a search with nothing to search for) selects the
-    same columns and no row."""
-    try:
-        return queryset.query.sql_with_params()
-    except EmptyResultSet:
-        nothing = queryset.model.objects.filter(Value(False)).values(*queryset.query.values_select)
-        return nothing.query.sql_with_params()
-
-
 def _size(counts) -> Size:
     """Return the size the counts tell (smallest sample first, the whole set last, None where
     not counted): the whole set's when within EXACT_UP_TO, else the largest sample within it."""
@@ -144,11 +132,9 @@ def _estimated(sampled: int, per_mille: int) -> Size:
 
 
 def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[dict]]:
-    """Return the summary (ProjectQuerySet.summary(), with `estimated`) and the achieved totals
-    of a set of projects of the given size."""
-    read = size.read(projects, searched)
-    summary = read.summary()
-    achieved = read.achieved_totals()
+    """Return the summary and the achieved totals (ProjectQuerySet.figures()) of a set of
+    projects of the given size, the summary with `estimated`."""
+    summary, achieved = size.read(projects, searched).figures()
     if size.estimated:
         summary["count"] = size.count
         summary["money"] = size.scaled(summary["money"])

@@ -73,9 +73,8 @@ def test_estimated_figures_are_the_samples_scaled_to_two_digits_and_marked(monke
 
     assert summary["estimated"] is True
     assert summary["count"] == size.count
-    exact = Project.objects.filter(pk__in=sampled).summary()
+    exact, exact_achieved = Project.objects.filter(pk__in=sampled).figures()
     assert summary["money"] == Size(4, 10).scaled(exact["money"])
-    exact_achieved = Project.objects.filter(pk__in=sampled).achieved_totals()
     assert [(total["kind"], total["total"]) for total in achieved] == [
         (total["kind"], Size(4, 10).scaled(total["total"])) for total in exact_achieved
     ]

@@ -124,29 +124,29 @@ def test_round_and_region_lists_take_one_query(client, django_assert_num_queries
 def test_round_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
     # 1 the round with programme and coordinator, 2 its cited document with the contact
     # persons' lines to leave out, 3 the size of its set of projects (projects.overview),
-    # 4 the summary figures, 5 the achieved sums, 6 the figures
-    # of the outcomes chart, 7 the projects by region, 8 the projects with their round,
-    # programme and funder; prefetches: 9 implementers, 10 regions.
-    with django_assert_num_queries(10):
+    # 4 the summary figures with the achieved sums, 5 the figures of the outcomes chart, 6 the
+    # projects by region, 7 the projects with their round, programme and funder; prefetches:
+    # 8 implementers, 9 regions.
+    with django_assert_num_queries(9):
         html(client.get("/hakukierrokset/kotona-suomessa-3/"))
     round_three = FundingRound.objects.get(slug="kotona-suomessa-3")
     Project.objects.filter(funding_round__slug="kotona-suomessa-1").update(
         funding_round=round_three
     )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get("/hakukierrokset/kotona-suomessa-3/")
     assert len(response.context["projects"]) == 17
 
 
 def test_region_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
     # 1 the region, 2 the size of its set of projects (projects.overview), 3 the summary
-    # figures, 4 the achieved sums, 5 the projects with their round, programme and funder;
-    # prefetches: 6 implementers, 7 regions.
-    with django_assert_num_queries(7):
+    # figures with the achieved sums, 4 the projects with their round, programme and funder;
+    # prefetches: 5 implementers, 6 regions.
+    with django_assert_num_queries(6):
         html(client.get("/maakunnat/01/"))
     uusimaa = Region.objects.get(code="01")
     uusimaa.projects.add(*Project.objects.all())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/maakunnat/01/")
     assert len(response.context["projects"]) == 30
 

@@ -116,15 +116,15 @@ def test_pages_beyond_the_list_are_not_found(client, page):
 
 
 def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
-    client, django_assert_max_num_queries
+    client, django_assert_num_queries
 ):
-    # size (capped counts) + summary (count, money, years) + achieved totals + all facets
+    # size (capped counts) + figures (count, money, years and achieved totals) + all facets
     # (one UNION ALL) + page + implementations + regions
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/hankkeet/")
     # + the chosen round and region (form validation) + the sizes of the sets the round and
     # region facets count (one query)
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(9):
         client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
 
 

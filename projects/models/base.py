@@ -1,8 +1,9 @@
 """Pieces every imported model shares: a natural key, and a cited source passage."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
-from django.db.models import F, Func, Q, Subquery
+from django.db.models import BooleanField, F, Func, Q, Subquery, Value
+from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,19 @@ def subquery_count(queryset) -> Subquery:
     """Return the number of rows of a correlated subquery, to annotate each outer row with."""
     counted = queryset.order_by().annotate(row_count=Func(F("pk"), function="COUNT"))
     return Subquery(counted.values("row_count"))
+
+
+def select_sql(queryset) -> tuple[str, list]:
+    """Return the SQL and parameters of a values() queryset, to be embedded in a larger
+    statement; one known to be empty (e.g. a search with nothing to search for) selects the
+    same columns and no row."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        nothing = queryset.all()
+        # instead of the filters, of which one matches nothing
+        nothing.query.where = WhereNode([Value(False, output_field=BooleanField())])
+        return nothing.query.sql_with_params()
 
 
 class NaturalKeyModel(models.Model):
