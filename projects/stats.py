@@ -5,7 +5,7 @@ The `…_chart()` functions give a page a chart ready for `components/chart.html
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from projects.charts import Chart, Group, bar_chart, grouped_bar_chart
 from projects.models import FundingRound, Outcome, Project, Region
+from projects.models.base import subquery_count
 
 # Counted in persons by every project that reports them, so they compare across projects.
 OUTCOME_KINDS = (Outcome.Kind.PARTICIPANTS, Outcome.Kind.EMPLOYED, Outcome.Kind.IN_EDUCATION)
@@ -25,22 +26,28 @@ ROUND_ORDER = (
 
 
 def projects_per_round() -> list[Group]:
-    """Return how many projects each funding round has, and how many belong to none."""
-    rows = (
-        Project.objects.values("funding_round__slug", "funding_round__name")
-        .annotate(projects=Count("pk"))
-        .order_by(*ROUND_ORDER)
+    """Return how many projects each funding round has, and how many belong to none. Each
+    round's projects are counted from the index on their round, not by grouping every project:
+    milliseconds against seconds at a million projects."""
+    rounds = FundingRound.objects.with_project_counts().order_by(
+        F("coordinator_id").asc(nulls_last=True), F("number").asc(nulls_last=True), "name"
     )
-    return [_round_group(row, row["projects"]) for row in rows]
+    groups = [
+        Group(funding_round.name, (funding_round.project_count,), funding_round.get_absolute_url())
+        for funding_round in rounds
+        if funding_round.project_count
+    ]
+    outside = Project.objects.filter(funding_round=None).count()
+    return groups + ([Group(_("Not in a funding round"), (outside,))] if outside else [])
 
 
 def projects_per_region() -> list[Group]:
-    """Return how many projects work in each region that has any, the most first."""
+    """Return how many projects work in each region that has any, the most first; counted,
+    like the rounds, from the index of the projects each region names."""
     swedish = (get_language() or "").startswith("sv")
-    regions = (
-        Region.objects.annotate(project_count=Count("projects"))
-        .filter(project_count__gt=0)
-        .order_by("-project_count", "name_sv" if swedish else "name")
+    named = Project.regions.through.objects.filter(region=OuterRef("pk"))
+    regions = Region.objects.annotate(project_count=subquery_count(named)).order_by(
+        "-project_count", "name_sv" if swedish else "name"
     )
     return [
         Group(
@@ -49,6 +56,7 @@ def projects_per_region() -> list[Group]:
             region.get_absolute_url(),
         )
         for region in regions
+        if region.project_count  # filtered here, or PostgreSQL counts each region twice
     ]
 
 

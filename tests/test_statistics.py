@@ -26,11 +26,11 @@ def test_statistics_page_has_one_heading_and_a_chart_with_a_table_for_each_figur
 
 
 def test_statistics_page_is_drawn_in_a_fixed_number_of_queries(client, django_assert_num_queries):
-    # 1. projects grouped by funding round
-    # 2. regions with their project counts
-    # 3. realised and applied money grouped by funding round
-    # 4. achieved outcomes in persons summed by round, project and kind
-    with django_assert_num_queries(4):
+    # 1. rounds with their project counts, 2. projects in no round
+    # 3. regions with their project counts
+    # 4. realised and applied money grouped by funding round
+    # 5. achieved outcomes in persons summed by round, project and kind
+    with django_assert_num_queries(5):
         response = client.get(reverse("projects:statistics"))
     assert response.status_code == 200
 

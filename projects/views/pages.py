@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
@@ -28,7 +29,9 @@ class HomeView(TemplateView):
         return super().get_context_data(
             **overview(projects),
             rounds=FundingRound.objects.with_project_counts().order_by("number", "name"),
-            region_count=Region.objects.filter(projects__isnull=False).distinct().count(),
+            region_count=Region.objects.filter(
+                Exists(Project.regions.through.objects.filter(region=OuterRef("pk")))
+            ).count(),
             organisation_count=Organisation.objects.count(),
             report_count=Report.objects.count(),
             charts=[stats.projects_per_round_chart(), stats.projects_per_region_chart()],
