@@ -75,10 +75,12 @@ def money_per_round() -> list[Group]:
     return [_round_group(row, row["realised"], row["applied"]) for row in rows]
 
 
-def round_outcomes(funding_round: FundingRound) -> tuple[list[str], list[Group]]:
+def round_outcomes(funding_round: FundingRound, first: int | None = None):
     """Return the outcome kinds a round's projects achieved and, per project, the persons of
-    each kind (None where the project gives no such figure)."""
-    return _outcome_groups(_achieved_persons(project__funding_round=funding_round))
+    each kind (None where the project gives no such figure); of the `first` projects by name
+    only, when given."""
+    projects = funding_round.projects.order_by("name", "id").values("id")[:first]
+    return _outcome_groups(_achieved_persons(project__in=projects))
 
 
 def outcomes_per_round() -> list[tuple[str, list[str], list[Group]]]:
@@ -135,10 +137,16 @@ def money_per_round_chart() -> Chart:
     )
 
 
-def round_outcomes_chart(funding_round: FundingRound) -> Chart:
-    """Return the chart of what the round's projects achieved, side by side."""
-    kinds, groups = round_outcomes(funding_round)
-    return _outcomes_chart(funding_round.name, kinds, groups)
+def round_outcomes_chart(funding_round: FundingRound, first: int | None = None) -> Chart:
+    """Return the chart of what the round's projects achieved, side by side: of its `first`
+    projects by name only, when given, as one bar per project does not scale to thousands."""
+    kinds, groups = round_outcomes(funding_round, first)
+    only_first = (
+        _("Only the first %(shown)s projects by name, as listed below.") % {"shown": first}
+        if first is not None
+        else ""
+    )
+    return _outcomes_chart(funding_round.name, kinds, groups, only_first)
 
 
 def outcomes_per_round_charts() -> list[Chart]:
@@ -149,18 +157,19 @@ def outcomes_per_round_charts() -> list[Chart]:
     ]
 
 
-def _outcomes_chart(round_name, kinds, groups) -> Chart:
+def _outcomes_chart(round_name, kinds, groups, more_note="") -> Chart:
+    note = _(
+        "Only figures the projects achieved, counted in persons. Where a project gives "
+        "several figures of one kind (e.g. employed during and after training), they are "
+        "added up. Projects without such figures are left out."
+    )
     return grouped_bar_chart(
         _("Achieved outcomes in %(round)s") % {"round": round_name},
         groups,
         kinds,
         axis_label=_("Persons"),
         label_heading=_("Project"),
-        note=_(
-            "Only figures the projects achieved, counted in persons. Where a project gives "
-            "several figures of one kind (e.g. employed during and after training), they are "
-            "added up. Projects without such figures are left out."
-        ),
+        note=f"{note} {more_note}" if more_note else note,
     )
 
 

@@ -104,12 +104,14 @@ class RoundDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         projects = self.object.projects.all()
+        figures = overview(projects)
+        charted = SHOWN if figures["summary"]["count"] > SHOWN else None
         return super().get_context_data(
             projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
             shown=SHOWN,
             list_query=urlencode({"round": self.object.slug}),
-            **overview(projects),
-            outcomes_chart=stats.round_outcomes_chart(self.object),
+            **figures,
+            outcomes_chart=stats.round_outcomes_chart(self.object, first=charted),
             regions=self.object.projects_by_region(),
             **kwargs,
         )
