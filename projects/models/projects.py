@@ -163,13 +163,13 @@ class ProjectQuerySet(NaturalKeyQuerySet):
 
     def in_region(self, region):
         """Return the projects working in the region, named directly or through a municipality."""
-        named = self.model.regions.through.objects.filter(region=region)
+        named = self.model.regions.through.objects.filter(project=OuterRef("pk"), region=region)
         through_municipality = self.model.municipalities.through.objects.filter(
-            municipality__region=region
+            project=OuterRef("pk"), municipality__region=region
         )
-        return self.filter(
-            Q(pk__in=named.values("project")) | Q(pk__in=through_municipality.values("project"))
-        )
+        # Each project looked up, rather than each region's projects collected: a page of a
+        # region's projects, or a sample of them, then reads what it shows.
+        return self.filter(Exists(named) | Exists(through_municipality))
 
     def citing(self, document):
         """Return the projects whose record, a section or a figure cites the document, each
