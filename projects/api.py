@@ -2,9 +2,7 @@
 
 from functools import partial
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -18,35 +16,16 @@ from rest_framework.response import Response
 
 from projects.filters import ProjectFilter
 from projects.models import Implementation, Outcome, Project
-from projects.overview import sizes
-from projects.views.projects import LISTED_AT_MOST
-
-
-class SizedPaginator(Paginator):
-    """Pages through at most LISTED_AT_MOST projects, as the list page does, having sized the
-    set with projects.overview.sizes(): exactly when small, estimated when huge."""
-
-    def __init__(self, object_list, per_page, *, searched: bool, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.searched = searched
-
-    @cached_property
-    def size(self):
-        (size,) = sizes(self.object_list, searched=self.searched)
-        return size
-
-    @cached_property
-    def count(self):
-        return min(self.size.count, LISTED_AT_MOST)
+from projects.paging import ProjectPaginator
 
 
 class SizedPagination(PageNumberPagination):
     """`count` is exact up to projects.overview.EXACT_UP_TO projects and an estimate above,
-    which `count_estimated` says; pages end after LISTED_AT_MOST projects."""
+    which `count_estimated` says; pages end after projects.paging.LISTED_AT_MOST projects."""
 
     def paginate_queryset(self, queryset, request, view=None):
         searched = bool(request.query_params.get("q", "").strip())
-        self.django_paginator_class = partial(SizedPaginator, searched=searched)
+        self.django_paginator_class = partial(ProjectPaginator, searched=searched)
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

@@ -23,7 +23,7 @@ def test_the_api_estimates_the_count_of_a_huge_set_and_says_so(client, monkeypat
 
 
 def test_the_api_pages_through_at_most_the_lists_limit(client, monkeypatch):
-    monkeypatch.setattr("projects.api.LISTED_AT_MOST", 10)
+    monkeypatch.setattr("projects.paging.LISTED_AT_MOST", 10)
     body = client.get("/api/projects/").json()
     assert body["count"] == 30  # the set's size, though only 10 are paged through
     assert len(body["results"]) == 10

@@ -102,7 +102,7 @@ def test_the_list_marks_estimated_figures_and_facet_counts(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_the_list_pages_through_at_most_its_limit(client, monkeypatch):
-    monkeypatch.setattr("projects.views.projects.LISTED_AT_MOST", 10)
+    monkeypatch.setattr("projects.paging.LISTED_AT_MOST", 10)
     response = client.get("/hankkeet/")
     assert response.context["paginator"].num_pages == 1  # 10 rows, 25 a page
     assert len(response.context["object_list"]) == 10

@@ -7,16 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from projects import exports
+from projects import exports, paging
 from projects.facets import facet_counts
 from projects.filters import ProjectFilter
 from projects.models import Project, SectionSource, SourceDocument
 from projects.overview import figures, sizes
+from projects.paging import ProjectPaginator
 from projects.search import RANKED_AT_MOST, annotate_headlines, ranked_among_first_found
-
-# The list pages through this many projects at most, however many match: OFFSET reads every
-# row it skips. Filters narrow a larger set down.
-LISTED_AT_MOST = 10_000
 
 
 class ProjectListView(ListView):
@@ -32,7 +29,7 @@ class ProjectListView(ListView):
         self.ranked_among_first_found = (
             self.filterset.ranks_by_relevance() and self.size.count > RANKED_AT_MOST
         )
-        self.listed_at_most = LISTED_AT_MOST
+        self.listed_at_most = paging.LISTED_AT_MOST
         if self.ranked_among_first_found:
             projects = ranked_among_first_found(projects)
             self.listed_at_most = RANKED_AT_MOST
@@ -42,10 +39,9 @@ class ProjectListView(ListView):
         return projects
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        # Counted with the summary, so the paginator need not count again.
-        paginator.count = min(self.summary["count"], self.listed_at_most)
-        return paginator
+        return ProjectPaginator(
+            queryset, per_page, size=self.size, listed_at_most=self.listed_at_most, **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
