@@ -138,3 +138,13 @@ def test_the_same_seed_gives_the_same_names():
     first = list(synthetic().order_by("pk").values_list("name", flat=True))
     generate(SMALL, "--alongside-real", "--replace-synthetic", "--seed", "3")
     assert list(synthetic().order_by("pk").values_list("name", flat=True)) == first
+
+
+def test_the_same_seed_gives_the_same_records_whatever_the_number_of_processes():
+    fields = ("name", "other_names", "status", "start_date", "description", "goals", "actions")
+    generate(SMALL, "--alongside-real", "--chunk-size", "70", "--processes", "1")
+    first = list(synthetic().order_by("pk").values_list(*fields))
+    generate(
+        SMALL, "--alongside-real", "--replace-synthetic", "--chunk-size", "70", "--processes", "3"
+    )
+    assert list(synthetic().order_by("pk").values_list(*fields)) == first

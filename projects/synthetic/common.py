@@ -1,6 +1,7 @@
 """What the synthetic generator's parts share: weights, the rows' shape, a chunk of COPY lines."""
 
 from bisect import bisect
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -44,13 +45,22 @@ class References:
 
 @dataclass
 class Chunk:
-    """The COPY lines of a run of projects, by table, and the number of projects in it."""
+    """A run of projects: its COPY lines by table (as one block of bytes each once finished,
+    cheap to send from a worker process), and how often its projects used each fragment."""
 
-    projects: int = 0
+    projects: int
     lines: dict[str, list[str]] = field(default_factory=dict)
+    data: dict[str, bytes] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    uses: Counter = field(default_factory=Counter)  # fragment text -> uses
 
     def add(self, table: str, *values) -> None:
         self.lines.setdefault(table, []).append("\t".join(values) + "\n")
+
+    def finish(self) -> None:
+        self.data = {table: "".join(lines).encode() for table, lines in self.lines.items()}
+        self.rows = {table: len(lines) for table, lines in self.lines.items()}
+        self.lines = {}
 
 
 def ranked(found: list) -> tuple[list, list[float]]:

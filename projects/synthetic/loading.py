@@ -3,17 +3,19 @@
 One transaction: if anything fails, the database is as it was. Inside it, the secondary indexes
 and the unique and foreign-key constraints of the bulk tables are read from pg_catalog, dropped,
 and re-created from those very definitions after loading (so exactly what the migrations made is
-back, and validated over every row). A second thread runs the COPYs while this one generates the
-next chunk, so Python and PostgreSQL work at the same time on two cores.
+back, and validated over every row). Worker processes generate the chunks of projects while this
+one COPYs the finished ones, so Python and PostgreSQL work at the same time on every core.
 """
 
-import queue
-import threading
+import multiprocessing
+import os
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from hashlib import sha256
+from itertools import islice
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -35,6 +37,7 @@ from projects.models import (
 )
 
 from . import names as N
+from .common import Chunk
 from .pools import FRAGMENTS, RealRecords
 from .rows import Generator, References
 
@@ -106,8 +109,11 @@ CREATE_FRAGMENTS = """
     CREATE OR REPLACE AGGREGATE pg_temp.tsvector_agg(tsvector)
     (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '');
     CREATE TEMP TABLE synthetic_search (project_id bigint, a_text text, b integer[],
-    c integer[], lemmas text, names varchar(300)[]) ON COMMIT DROP;
+    c integer[], lemmas text, names varchar(300)[]) WITH (toast_tuple_target = 8160)
+    ON COMMIT DROP;
 """
+# toast_tuple_target: a staging row (~4 KB, most of it the lemma literal) stays inline and
+# uncompressed, read once by INSERT_SEARCH: compressing it cost more than the rest of its COPY.
 UNJOINABLE_FRAGMENTS = """
     SELECT id FROM synthetic_fragment f
     WHERE coalesce((SELECT max(p) FROM unnest(f.vector) u, unnest(u.positions) p), 0) + 1
@@ -152,6 +158,7 @@ def generate(
     replace_synthetic=False,
     chunk_size=5000,
     organisations=None,
+    processes=None,
     progress=print,
 ) -> Report:
     """Write `projects` synthetic projects and everything around them; return what was done."""
@@ -168,6 +175,7 @@ def generate(
         )
     report = Report()
     organisations = organisations or min(50_000, max(200, projects // 20))
+    processes = processes or os.cpu_count()
     records = RealRecords()
     since = report.phase("reading the real records", report.started)
     with transaction.atomic():
@@ -203,9 +211,17 @@ def generate(
             since = report.phase("organisations", since)
 
             first_project = _reserve_ids(cursor, "projects_project", projects)
-            first_decision = _reserve_ids(cursor, "projects_decision", projects) - 1
-            chunks = generator.project_chunks(first_project, projects, chunk_size, first_decision)
-            _load(connection.connection, chunks, report, projects, progress)
+            first_decision = _reserve_ids(cursor, "projects_decision", projects)
+            jobs = [
+                (
+                    number,
+                    first_project + start,
+                    min(chunk_size, projects - start),
+                    first_decision + start - 1,
+                )
+                for number, start in enumerate(range(0, projects, chunk_size))
+            ]
+            _load(cursor, generator, jobs, processes, report, progress)
             # Give back the decision ids not used (only a share of projects has a decision).
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('projects_decision', 'id'), "
@@ -219,12 +235,37 @@ def generate(
             since = report.phase("search entries and word list", since)
             _restore(cursor, definitions, progress)
             since = report.phase("restoring indexes and constraints", since)
-    with connection.cursor() as cursor:
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        for table in BULK_TABLES:
-            cursor.execute(f"{command} {table}")
-    report.phase(command.lower(), since)
+    if connection.in_atomic_block:  # a test's transaction, where VACUUM cannot run
+        with connection.cursor() as cursor:
+            for table in BULK_TABLES:
+                cursor.execute(f"ANALYZE {table}")
+        report.phase("analyze", since)
+    else:
+        _vacuum_analyze(processes)
+        report.phase("vacuum (analyze)", since)
     return report
+
+
+def _vacuum_analyze(processes: int) -> None:
+    """VACUUM (ANALYZE) the bulk tables, the largest first, on one connection per core: the
+    planner needs statistics and index-only scans a visibility map, and a fresh table's
+    vacuum (setting hint bits and writing their pages to WAL) takes minutes at a million."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t FROM unnest(%s::text[]) t ORDER BY pg_total_relation_size(t::regclass) DESC",
+            [list(BULK_TABLES)],
+        )
+        tables = [table for (table,) in cursor.fetchall()]
+
+    def vacuum(table):
+        try:  # in this thread, `connection` is a connection of its own
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(processes) as pool:
+        list(pool.map(vacuum, tables))
 
 
 def unjoinable_fragments(cursor) -> set[int]:
@@ -399,55 +440,51 @@ def _reserve_ids(cursor, table: str, count: int) -> int:
     return cursor.fetchone()[0] - count + 1
 
 
-def _load(raw_connection, chunks, report: Report, total: int, progress) -> None:
-    """COPY the chunks in a second thread while the generator makes the next one."""
-    pending: queue.Queue = queue.Queue(maxsize=2)
-    failure: list[BaseException] = []
-
-    def write():
-        try:
-            with raw_connection.cursor() as cursor:
-                while (chunk := pending.get()) is not None:
-                    for key, lines in chunk.lines.items():
-                        table, columns = COPY_COLUMNS[key]
-                        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                            copy.write("".join(lines))
-                    cursor.execute(INSERT_SEARCH)
-                    cursor.execute("TRUNCATE synthetic_search")
-        except BaseException as error:  # handed to the main thread, which raises it
-            failure.append(error)
-
-    writer = threading.Thread(target=write, name="synthetic-copy")
-    writer.start()
+def _load(cursor, generator: Generator, jobs, processes: int, report: Report, progress) -> None:
+    """COPY the chunks in order while worker processes make the next ones. The workers are
+    forked from this process, so they start from the generator as it is (organisations ranked,
+    fragments analysed); at most two chunks per worker are in flight, so memory stays flat."""
+    total = sum(count for _number, _first, count, _decision in jobs)
     started, done, shown = time.monotonic(), 0, 0
-    try:
-        for chunk in chunks:
-            while writer.is_alive():
-                try:
-                    pending.put(chunk, timeout=1)
-                    break
-                except queue.Full:
-                    continue
-            if failure or not writer.is_alive():
-                break
+    waiting = iter(jobs)
+    with multiprocessing.get_context("fork").Pool(processes, _adopt, (generator,)) as pool:
+        pending = deque(
+            pool.apply_async(_make_chunk, job) for job in islice(waiting, 2 * processes)
+        )
+        while pending:
+            chunk = pending.popleft().get()
+            if (job := next(waiting, None)) is not None:
+                pending.append(pool.apply_async(_make_chunk, job))
+            for key, data in chunk.data.items():
+                table, columns = COPY_COLUMNS[key]
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    copy.write(data)
+                report.written[table] += chunk.rows[key]
+            cursor.execute(INSERT_SEARCH)
+            cursor.execute("TRUNCATE synthetic_search")
+            generator.fragment_uses.update(chunk.uses)
             done += chunk.projects
-            for key, lines in chunk.lines.items():
-                report.written[COPY_COLUMNS[key][0]] += len(lines)
             if done - shown >= max(total // 20, 1) or done == total:
                 shown = done
-                rate = done / max(time.monotonic() - started, 1e-9)
+                elapsed = max(time.monotonic() - started, 1e-9)
                 rows = sum(report.written.values())
                 progress(
-                    f"  {done:,} of {total:,} projects ({rate:,.0f} projects/s, "
-                    f"{rows:,} rows, {rows / (time.monotonic() - started):,.0f} rows/s)"
+                    f"  {done:,} of {total:,} projects ({done / elapsed:,.0f} projects/s, "
+                    f"{rows:,} rows, {rows / elapsed:,.0f} rows/s)"
                 )
-    finally:
-        if writer.is_alive():
-            pending.put(None)
-        writer.join()
     report.written["projects_projectsearch"] = report.written.pop("synthetic_search", 0)
-    if failure:
-        raise failure[0]
+
+
+_generator: Generator | None = None  # a worker process's copy of the parent's generator
+
+
+def _adopt(generator: Generator) -> None:
+    global _generator
+    _generator = generator
+
+
+def _make_chunk(number: int, first_id: int, count: int, first_decision_id: int) -> Chunk:
+    return _generator.chunk(number, first_id, count, first_decision_id)
 
 
 def _search_entries_and_words(cursor, vocabulary: Counter) -> int:

@@ -19,6 +19,7 @@ from projects.parsing.finnish import clean, is_vocabulary, lemmas_and_parts_of, 
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9"”])')
 # A sentence with an e-mail address, a web address or a phone number may carry personal data.
 PRIVATE = re.compile(r"@|https?:|www\.|\d{3}[ -]?\d{4}")
@@ -144,7 +145,8 @@ ELY_CENTRES = {
 
 def copy_text(text: str) -> str:
     """Return text escaped for PostgreSQL's COPY text format."""
-    return text.translate(COPY_ESCAPES)
+    # Searching first: translate() walks a non-ASCII text char by char, and few need it.
+    return text.translate(COPY_ESCAPES) if NEEDS_ESCAPE.search(text) else text
 
 
 @dataclass(frozen=True, slots=True)

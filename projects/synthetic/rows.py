@@ -1,9 +1,10 @@
 """Rows of synthetic records as lines of PostgreSQL's COPY text format, generated in chunks.
 
-Everything random comes from one random.Random(seed), consumed in a fixed order, so a seed gives
-the same rows. Texts are built from pre-escaped fragments (pools.Fragment), so no project's text
-is escaped, split into words or analysed by Voikko again: the search index's lemmas and the word
-list's counts are unions of the fragments' precomputed sets.
+The organisations come from random.Random(seed); each chunk of projects from its own stream,
+seeded from the seed and the chunk's number, so chunks can be made in any order and in any process
+and a seed still gives the same rows. Texts are built from pre-escaped fragments (pools.Fragment),
+so no project's text is escaped, split into words or analysed by Voikko again: the search index's
+lemmas and the word list's counts are unions of the fragments' precomputed sets.
 """
 
 import math
@@ -21,7 +22,7 @@ from . import names as N
 from .common import NULL, Chunk, Organisation, References, cumulative, pick, zipf_weights
 from .figures import FiguresMixin
 from .organisations import OrganisationsMixin
-from .pools import FRAGMENTS, Fragment, RealRecords, copy_text, fragment
+from .pools import Fragment, RealRecords, copy_text, fragment
 
 LAST_DAY = date(2027, 12, 31)
 SECTIONS = ("description", "background", "goals", "actions", "results", "dissemination", "notes")
@@ -53,8 +54,9 @@ class Generator(OrganisationsMixin, FiguresMixin):
 
     def __init__(self, records: RealRecords, references: References, seed: int, today: date):
         self.records, self.refs, self.today = records, references, today
+        self.seed = seed
         self.rng = random.Random(seed)
-        self.fragment_uses = Counter()
+        self.fragment_uses = Counter()  # fragment text -> uses, added up from the chunks
         self.taken_codes: set[str] = set()
         self.organisations: list[Organisation] = []
         self._sentences = {}
@@ -118,18 +120,16 @@ class Generator(OrganisationsMixin, FiguresMixin):
             ]
         )
 
-    def project_chunks(self, first_id: int, count: int, chunk_size: int, first_decision_id: int):
-        """Yield Chunks of COPY lines for `count` projects with ids from first_id."""
+    def chunk(self, number: int, first_id: int, count: int, first_decision_id: int) -> Chunk:
+        """Return chunk `number`: the COPY data of `count` projects with ids from first_id, and
+        of their decisions with ids after first_decision_id, drawn from the chunk's own stream."""
+        self.rng = random.Random(f"{self.seed}/{number}")
+        chunk = Chunk(projects=count)
         decision_id = first_decision_id
-        chunk = Chunk()
         for project_id in range(first_id, first_id + count):
             decision_id = self._project(chunk, project_id, decision_id)
-            chunk.projects += 1
-            if chunk.projects == chunk_size:
-                yield chunk
-                chunk = Chunk()
-        if chunk.projects:
-            yield chunk
+        chunk.finish()
+        return chunk
 
     def _project(self, chunk: Chunk, project_id: int, decision_id: int) -> int:
         rng, refs = self.rng, self.refs
@@ -290,7 +290,7 @@ class Generator(OrganisationsMixin, FiguresMixin):
         lemmas = {
             weight: set().union(*(f.lemmas for f in found)) for weight, found in by_weight.items()
         }
-        self.fragment_uses.update(f.id for found in by_weight.values() for f in found)
+        chunk.uses.update(f.text for found in by_weight.values() for f in found)
         names_ = [name_key(text) for text in (code, name, acronym) if text]
         chunk.add(
             "search",
@@ -308,8 +308,8 @@ class Generator(OrganisationsMixin, FiguresMixin):
         projects using a fragment that holds it, at most `projects`: an upper bound of the
         count a rebuild would give (two sentences of a project may share a word)."""
         found = Counter()
-        for fragment_id, uses in self.fragment_uses.items():
-            for word in FRAGMENTS[fragment_id].found:
+        for text, uses in self.fragment_uses.items():
+            for word in fragment(text).found:
                 found[word] += uses
         return Counter({word: min(count, projects) for word, count in found.items()})
 

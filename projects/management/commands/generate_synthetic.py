@@ -32,6 +32,11 @@ class Command(BaseCommand):
             help="Delete the synthetic records of earlier runs first.",
         )
         parser.add_argument("--chunk-size", type=int, default=5000, help="Projects per COPY round.")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            help="Processes generating chunks (default: one per core). The records are the same.",
+        )
 
     def handle(
         self,
@@ -42,11 +47,14 @@ class Command(BaseCommand):
         alongside_real,
         replace_synthetic,
         chunk_size,
+        processes,
         verbosity,
         **options,
     ):
         if projects < 1:
             raise CommandError("--projects must be at least 1.")
+        if processes is not None and processes < 1:
+            raise CommandError("--processes must be at least 1.")
         say = self.stdout.write if verbosity else (lambda line: None)
         say(f"Generating {projects:,} synthetic projects (seed {seed})…")
         try:
@@ -56,6 +64,7 @@ class Command(BaseCommand):
                 alongside_real=alongside_real,
                 replace_synthetic=replace_synthetic,
                 chunk_size=chunk_size,
+                processes=processes,
                 organisations=organisations,
                 progress=say,
             )
