@@ -70,16 +70,18 @@ def sizes(*querysets, searched: bool = False, within: Size | None = None) -> lis
     counted first; it tells which larger samples may hold at most EXACT_UP_TO projects, and
     only those are counted. The whole set is counted only when the largest sample could be
     that of a set of at most EXACT_UP_TO projects, so a huge set costs one small read and a
-    small one is always counted exactly. Sets that each hold a set of size `within` (the
-    bases of facet counts hold the filtered set) are not counted whole when it was not:
-    an estimated set's supersets are estimated too."""
+    small one is always counted exactly.
+
+    Sets that each hold a set of size `within` (the bases of facet counts hold the filtered
+    set) are, when that was estimated, estimated too: only their smallest sample is counted,
+    and their sample is the largest it predicts to hold at most EXACT_UP_TO projects."""
     smallest, *larger = sorted(SAMPLE_LEVELS)
-    whole_counted = within is None or not within.estimated
+    predicted = within is not None and within.estimated
     ctes, selected, params = [], [], []
     for queryset in querysets:
         counts = {}
         for level in (smallest, *larger, SAMPLE_MODULUS):
-            if level == SAMPLE_MODULUS and not whole_counted:
+            if level != smallest and predicted:
                 selected.append("NULL")
                 continue
             part = queryset if level == SAMPLE_MODULUS else sample(queryset, level, searched)
@@ -101,7 +103,10 @@ def sizes(*querysets, searched: bool = False, within: Size | None = None) -> lis
         cursor.execute(f"WITH {', '.join(ctes)} SELECT {', '.join(selected)}", params)
         counted = cursor.fetchone()
     width = len(SAMPLE_LEVELS) + 1
-    return [_size(counted[at : at + width]) for at in range(0, len(counted), width)]
+    counts_of_each = [counted[at : at + width] for at in range(0, len(counted), width)]
+    if predicted:
+        return [_predicted(counts[0]) for counts in counts_of_each]
+    return [_size(counts) for counts in counts_of_each]
 
 
 def _could_hold_a_small_set(per_mille: int) -> float:
@@ -123,6 +128,15 @@ def _size(counts) -> Size:
         if count is not None and count <= EXACT_UP_TO:
             return _estimated(count, level)
     return _estimated(sampled[0], levels[0])  # more than EXACT_UP_TO million projects
+
+
+def _predicted(in_smallest: int) -> Size:
+    """Return the size of a set known to be estimated from the count of its smallest sample:
+    its sample is the largest the count predicts to hold at most EXACT_UP_TO projects."""
+    smallest = min(SAMPLE_LEVELS)
+    fitting = [level for level in SAMPLE_LEVELS if in_smallest * level // smallest <= EXACT_UP_TO]
+    count = _estimated(in_smallest, smallest).count
+    return Size(count, max(fitting, default=smallest))
 
 
 def _estimated(sampled: int, per_mille: int) -> Size:

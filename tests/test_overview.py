@@ -63,6 +63,20 @@ def test_a_set_its_samples_prove_large_is_never_counted_whole(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_superset_of_an_estimated_set_is_sized_from_its_smallest_sample_alone(monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 20)
+    ids = list(Project.objects.values_list("id", flat=True))
+    in_thousandth = sum(1 for pk in ids if pk % 1000 < 1)
+    expected = max(level for level in (100, 10, 1) if in_thousandth * level <= 20)
+    with CaptureQueriesContext(connection) as captured:
+        (size,) = sizes(Project.objects.all(), within=Size(21, 10))
+
+    assert captured.captured_queries[0]["sql"].count("count(*)") == 1
+    assert size.per_mille == expected
+    assert size.estimated
+
+
+@pytest.mark.django_db
 def test_estimated_figures_are_the_samples_scaled_to_two_digits_and_marked(monkeypatch):
     monkeypatch.setattr(overview, "EXACT_UP_TO", 3)
     sampled = [pk for pk in Project.objects.values_list("id", flat=True) if pk % 1000 < 10]
