@@ -139,6 +139,20 @@ def test_a_common_search_is_ranked_among_the_first_matches_found(client, monkeyp
 
 
 @pytest.mark.django_db
+def test_a_page_reads_its_rows_by_the_ids_the_filters_found_once(client, monkeypatch):
+    monkeypatch.setattr("projects.views.projects.RANKED_AT_MOST", 5)
+    monkeypatch.setattr("projects.search.RANKED_AT_MOST", 5)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/hankkeet/", {"q": "maahanmuuttaja", "region": "01"})
+    (rows,) = [q["sql"] for q in captured.captured_queries if "ts_headline" in q["sql"]]
+    # Only in the ids' subquery: the bound on the matches ranked (the first 5 found, each
+    # in the region) and the page of them. Repeated outside, they ran again for every row.
+    assert rows.count("LIMIT 5") == 2
+    assert rows.count("projects_project_regions") == 2
+    assert len(response.context["object_list"]) == 5
+
+
+@pytest.mark.django_db
 def test_matching_a_search_document_is_costed_so_that_the_planner_prefers_its_index():
     with connection.cursor() as cursor:
         cursor.execute(
