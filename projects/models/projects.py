@@ -243,6 +243,7 @@ class Project(NaturalKeyModel, Cited):
         null=True,
         blank=True,
         related_name="projects",
+        db_index=False,  # project_round_sample_idx
     )
     programme = models.ForeignKey(
         Programme,
@@ -251,6 +252,7 @@ class Project(NaturalKeyModel, Cited):
         null=True,
         blank=True,
         related_name="projects",
+        db_index=False,  # project_programme_sample_idx
     )
     funder = models.ForeignKey(
         Organisation,
@@ -259,6 +261,7 @@ class Project(NaturalKeyModel, Cited):
         null=True,
         blank=True,
         related_name="funded_projects",
+        db_index=False,  # project_funder_sample_idx
         help_text=_("The authority that granted or refused the funding, e.g. an ELY centre."),
     )
     administrator = models.ForeignKey(
@@ -329,8 +332,13 @@ class Project(NaturalKeyModel, Cited):
         indexes = [
             # The list's year filter: projects whose period overlaps the chosen years.
             models.Index(fields=["start_date", "end_date"], name="project_period_idx"),
-            # The list's status filter and facet counts.
-            models.Index(fields=["status"], name="project_status_idx"),
+            # The filters on a column of the project's, each with the sample key after the
+            # column: a filter's sample (projects.overview) is then one range of one index,
+            # where combining the column's index with the sample's read ~100,000 entries.
+            models.Index("funding_round", sample_key("id"), name="project_round_sample_idx"),
+            models.Index("programme", sample_key("id"), name="project_programme_sample_idx"),
+            models.Index("funder", sample_key("id"), name="project_funder_sample_idx"),
+            models.Index("status", sample_key("id"), name="project_status_sample_idx"),
             # ORDERINGS: a page of a million projects in any order reads only that page.
             models.Index(fields=["name", "id"], name="project_name_order_idx"),
             models.Index(fields=["-start_date", "name", "id"], name="project_newest_order_idx"),
