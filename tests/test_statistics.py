@@ -97,12 +97,12 @@ def test_a_rounds_chart_can_be_bounded_to_its_first_projects_by_name():
     # The round's first four by name: Hyvä alku Hämeessä, … Länsirannikolla, … Pohjanmaalla,
     # … Pohjois-Pohjanmaalla; two of them give achieved figures.
     funding_round = FundingRound.objects.get(slug="kotona-suomessa-1")
-    kinds, groups = stats.round_outcomes(funding_round, first=4)
+    _kinds, groups = stats.round_outcomes(funding_round, first=4)
     assert [group.label for group in groups] == [
         "Hyvä alku Länsirannikolla",
         "Hyvä alku Pohjois-Pohjanmaalla",
     ]
-    kinds, groups = stats.round_outcomes(funding_round, first=3)
+    _kinds, groups = stats.round_outcomes(funding_round, first=3)
     assert [group.label for group in groups] == ["Hyvä alku Länsirannikolla"]
     chart = stats.round_outcomes_chart(funding_round, first=3)
     assert chart.note.endswith(
