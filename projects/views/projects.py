@@ -12,7 +12,6 @@ from projects.facets import facet_counts
 from projects.filters import ProjectFilter
 from projects.models import Project, SectionSource, SourceDocument
 from projects.overview import figures, sizes
-from projects.paging import ProjectPaginator
 from projects.search import RANKED_AT_MOST, annotate_headlines, ranked_among_first_found
 
 
@@ -39,7 +38,7 @@ class ProjectListView(ListView):
         return projects
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return ProjectPaginator(
+        return paging.ProjectPaginator(
             queryset, per_page, size=self.size, listed_at_most=self.listed_at_most, **kwargs
         )
 
