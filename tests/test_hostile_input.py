@@ -214,6 +214,7 @@ def explicit_requests(route) -> list[tuple[str, str]]:
     return [(real, q) for q in EXPLICIT_QUERIES] + [(path, "") for path in garbage]
 
 
+@pytest.mark.version_neutral
 @pytest.mark.parametrize("route", PUBLIC, ids=lambda route: route.name)
 def test_a_public_route_survives_hostile_query_strings(route):
     @settings(

@@ -20,7 +20,7 @@ from projects.exports import COLUMNS
 from projects.filters import ProjectFilter
 from projects.models import ContactPerson, Project
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.version_neutral]
 
 # The crawl follows links until it has seen this many pages: several times the site's size,
 # so that a link loop fails the test instead of hanging it.

@@ -13,7 +13,7 @@ from tests.servers import remove_account
 
 # The browser reads through the portal process; the mark makes pytest-django set up the test
 # database that process serves.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.version_neutral]
 
 SLUG = "kummin-kanssa-tyokokeiluun"
 USERNAME, PASSWORD = "e2e-editor", "Kumina-muokkaus-2018"

@@ -9,7 +9,7 @@ from tests.servers import remove_account
 
 # The browser reads through the portal process; the mark makes pytest-django set up the test
 # database that process serves.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.version_neutral]
 
 USERNAME, PASSWORD = "e2e-csp-admin", "Sisalto-turva-2026"
 SLUG = "kummin-kanssa-tyokokeiluun"

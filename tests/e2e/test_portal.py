@@ -11,7 +11,7 @@ from tests.e2e.conftest import serious_accessibility_violations
 
 # The browser reads through the portal process; the mark makes pytest-django set up the test
 # database that process serves.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.version_neutral]
 
 PAGE_TYPES = [
     "/",
