@@ -45,12 +45,12 @@ class _Counting:
     label: str = ""
     link: type[Model] | None = None
 
-    def sql(self) -> str:
-        """Return the SQL of rows (facet, value, label, count) over the CTE `projects`;
+    def sql(self, projects: str) -> str:
+        """Return the SQL of rows (facet, value, label, count) over the CTE named `projects`;
         the facet's name is its one parameter."""
-        source, key = "projects", f"projects.{self.key}"
+        source, key = projects, f"{projects}.{self.key}"
         if self.link:
-            source += f" JOIN {self.link._meta.db_table} AS link ON link.project_id = projects.id"
+            source += f" JOIN {self.link._meta.db_table} AS link ON link.project_id = {projects}.id"
             key = f"link.{self.key}"
         if self.options is None:  # a text naming itself; blank names nothing
             counted = f"SELECT {key} AS key, count(*) AS n FROM {source} WHERE {key} <> ''"
@@ -91,8 +91,7 @@ def _counted_rows(filterset, sets: dict) -> list[tuple]:
             params += cte_params
     counted = []
     for name in filterset.FACETS:
-        set_name = ctes[id(sets[name])][0]
-        counted.append(f"(WITH projects AS (SELECT * FROM {set_name}) {COUNTING[name].sql()})")
+        counted.append(f"({COUNTING[name].sql(ctes[id(sets[name])][0])})")
         params.append(name)
     with_sql = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in ctes.values())
     with connection.cursor() as cursor:
@@ -119,7 +118,7 @@ def facet_counts(filterset, size: Size) -> list[Facet]:
     rows = _counted_rows(filterset, sets)
     labels = {
         "status": dict(Project.Status.choices),
-        "decision": dict(Project._meta.get_field("decision").related_model.Outcome.choices),
+        "decision": dict(Decision.Outcome.choices),
     }
     options: dict[str, list[FacetOption]] = {name: [] for name in filterset.FACETS}
     for facet, value, label, count in rows:
