@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from django.db import connection
 
 from projects.models.base import select_sql
-from projects.models.projects import SAMPLE_MODULUS, sample_key
+from projects.models.projects import SAMPLE_LEVELS, SAMPLE_MODULUS, sample_key
 
 EXACT_UP_TO = 5_000
-# Per mille of the projects in each sample; each a tenth of the one before.
-SAMPLE_LEVELS = (100, 10, 1)
 
 
 @dataclass(frozen=True)

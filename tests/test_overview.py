@@ -160,3 +160,21 @@ def test_matching_a_search_document_is_costed_so_that_the_planner_prefers_its_in
             "SELECT procost FROM pg_proc WHERE oid = 'ts_match_vq(tsvector, tsquery)'::regprocedure"
         )
         assert cursor.fetchone() == (300,)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("per_mille", [100, 10, 1])
+def test_a_search_sample_is_read_from_the_index_of_that_sample(per_mille):
+    matching = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs
+    sampled = str(overview.sample(matching, per_mille, searched=True).query)
+    (in_sample,) = re.findall(r'MOD\("projects_projectsearch"\."project_id", 1000\) < \d+', sampled)
+    with connection.cursor() as cursor:
+        # Thirty projects are read fastest without an index; this asks whether one can serve.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN (COSTS OFF) SELECT project_id FROM projects_projectsearch "
+            f"WHERE document @@ to_tsquery('simple', 'maahanmuuttaja') AND {in_sample}"
+        )
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert f"Bitmap Index Scan on project_search_sample_{per_mille}_idx" in plan
+    assert "project_search_document_idx" not in plan

@@ -48,8 +48,9 @@ COMPARABLE_OUTCOMES = ["participants", "employed", "in_education", "entrepreneur
 # A project's money: realised public funding where known, else the applied total.
 MONEY_EXPRESSION = Coalesce("realised_public_funding", "applied_total")
 # projects.overview estimates a huge set's figures from the projects whose id modulo this is
-# below a bound.
+# below a bound: one of SAMPLE_LEVELS, per mille, each a tenth of the one before.
 SAMPLE_MODULUS = 1000
+SAMPLE_LEVELS = (100, 10, 1)
 
 
 def sample_key(id_field: str) -> Mod:

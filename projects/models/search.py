@@ -11,8 +11,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.parsing.finnish import fold, is_vocabulary, lemmas_and_parts_of, name_key, words
 
 from .organisations import Organisation
-from .projects import Implementation, Project, sample_key
+from .projects import SAMPLE_LEVELS, Implementation, Project, sample_key
 
 BATCH_SIZE = 500
 # PostgreSQL keeps word positions up to 16383 (larger ones are stored as 16383).
@@ -118,8 +119,16 @@ class ProjectSearch(models.Model):
         indexes = [
             # search_projects(): document @@ query, for the search page, the list and the API.
             GinIndex(fields=["document"], name="project_search_document_idx"),
-            # projects.overview: a search's sample, combined with the document index.
-            models.Index(sample_key("project_id"), name="project_search_sample_idx"),
+            # projects.overview: a search's sample at each level. Its matches are found in an
+            # index of the sample's documents alone, not picked out of every match.
+            *(
+                GinIndex(
+                    fields=["document"],
+                    condition=Q(LessThan(sample_key("project_id"), per_mille)),
+                    name=f"project_search_sample_{per_mille}_idx",
+                )
+                for per_mille in SAMPLE_LEVELS
+            ),
         ]
 
     def __str__(self):
