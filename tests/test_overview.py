@@ -178,3 +178,14 @@ def test_a_search_sample_is_read_from_the_index_of_that_sample(per_mille):
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert f"Bitmap Index Scan on project_search_sample_{per_mille}_idx" in plan
     assert "project_search_document_idx" not in plan
+
+
+@pytest.mark.django_db
+def test_the_achieved_figures_take_the_outcomes_of_an_array_of_the_sets_ids():
+    with CaptureQueriesContext(connection) as captured:
+        Project.objects.filter(status="ended").figures()
+    # An array, which the outcome index is probed with once per id; with IN (subquery) the
+    # planner read every achieved outcome and hashed it against the set: at 100,000
+    # projects, 120,000 index entries for the 2,669 projects of a search (31 ms against 10).
+    # Thirty projects cannot show the plan, so the statement's form is what is checked.
+    assert "project_id = ANY(ARRAY(SELECT id FROM figured))" in captured.captured_queries[0]["sql"]

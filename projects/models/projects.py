@@ -73,7 +73,14 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         )
         achieved = (
             Outcome.objects.filter(
-                project_id__in=RawSQL("SELECT id FROM figured", ()),
+                # An array, not IN (subquery): the index is probed once per project of the
+                # set (a few thousand at most), which the planner then never trades for a
+                # scan of every project's outcomes hashed against the set.
+                RawSQL(
+                    f"{Outcome._meta.db_table}.project_id = ANY(ARRAY(SELECT id FROM figured))",
+                    (),
+                    output_field=models.BooleanField(),
+                ),
                 stage=Outcome.Stage.ACHIEVED,
                 unit=Outcome.Unit.PERSONS,
                 kind__in=COMPARABLE_OUTCOMES,
