@@ -1,7 +1,6 @@
 """Paging through a list of projects: the list page and the API page alike."""
 
 from django.core.paginator import Paginator
-from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
 from projects.overview import Size, sizes
@@ -50,8 +49,4 @@ class ProjectPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         ids = self.object_list.values("pk")[bottom:top]
-        rows = self.object_list.all()
-        # The ids hold the filters. Repeated here, a search's bound on the matches it ranks
-        # was run again for each of the page's rows.
-        rows.query.where = WhereNode()
-        return self._get_page(rows.filter(pk__in=ids), number, self)
+        return self._get_page(self.object_list.among(ids), number, self)

@@ -23,6 +23,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project, ProjectSearch, SearchEntry, SearchWord
+from projects.models.projects import SAMPLE_LEVELS, SAMPLE_MODULUS
+from projects.overview import sample
 from projects.parsing.finnish import (
     MAX_QUERY_LENGTH,
     Query,
@@ -86,11 +88,22 @@ def search_projects(queryset, query: str):
     return _search_projects(queryset, parsed)
 
 
-def ranked_among_first_found(projects):
+def ranked_among_first_found(projects, matches: int):
     """Return the first RANKED_AT_MOST of a search's projects that PostgreSQL finds, in no
     particular order, still ordered by relevance: finding them reads no more than that many
-    search documents, where ranking every match would read them all."""
-    return projects.filter(pk__in=projects.order_by().values("pk")[:RANKED_AT_MOST])
+    search documents, where ranking every match would read them all.
+
+    When the search has so many `matches` (counted or estimated) that a sample of
+    projects.overview holds twice enough of them, they are found in the smallest such
+    sample: its text index is a tenth or less of the whole one, so finding the first of a
+    common word's matches does not build the bitmap of them all."""
+    first_found = projects.order_by()
+    holding_enough = [
+        level for level in SAMPLE_LEVELS if matches * level / SAMPLE_MODULUS >= 2 * RANKED_AT_MOST
+    ]
+    if holding_enough:
+        first_found = sample(first_found, min(holding_enough), searched=True)
+    return projects.among(first_found.values("pk")[:RANKED_AT_MOST])
 
 
 def suggest_queries(query: str, limit: int = 3) -> list[str]:
@@ -174,7 +187,7 @@ def _find(query: Query, searched: Query) -> SearchResults:
     # Counting stops past the limit: a common word at a million projects would count for long.
     project_count = projects.order_by()[: PROJECT_COUNT_LIMIT + 1].count()
     if project_count > RANKED_AT_MOST:
-        projects = ranked_among_first_found(projects)
+        projects = ranked_among_first_found(projects, project_count)
     shown = list(
         _with_headlines(projects.for_list(), searched).order_by("-search_rank", "name")[
             :PROJECTS_SHOWN

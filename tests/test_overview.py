@@ -13,6 +13,7 @@ from projects import overview
 from projects.filters import ProjectFilter
 from projects.models import Project
 from projects.overview import Size, figures, sizes
+from projects.search import ranked_among_first_found
 
 
 @pytest.mark.django_db
@@ -146,10 +147,12 @@ def test_a_page_reads_its_rows_by_the_ids_the_filters_found_once(client, monkeyp
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/hankkeet/", {"q": "maahanmuuttaja", "region": "01"})
     (rows,) = [q["sql"] for q in captured.captured_queries if "ts_headline" in q["sql"]]
-    # Only in the ids' subquery: the bound on the matches ranked (the first 5 found, each
-    # in the region) and the page of them. Repeated outside, they ran again for every row.
+    # The bound on the matches ranked (the first 5 found, each in the region) and the page of
+    # them, each once: the filters run only where the first 5 are found. Repeated outside,
+    # they ran again for every row ranked or shown.
     assert rows.count("LIMIT 5") == 2
-    assert rows.count("projects_project_regions") == 2
+    assert rows.count("projects_project_regions") == 1
+    assert rows.count("@@") == 1
     assert len(response.context["object_list"]) == 5
 
 
@@ -160,6 +163,24 @@ def test_matching_a_search_document_is_costed_so_that_the_planner_prefers_its_in
             "SELECT procost FROM pg_proc WHERE oid = 'ts_match_vq(tsvector, tsquery)'::regprocedure"
         )
         assert cursor.fetchone() == (300,)
+
+
+@pytest.mark.django_db
+def test_the_matches_ranked_of_a_search_with_many_are_found_in_the_smallest_sample_enough(
+    monkeypatch,
+):
+    monkeypatch.setattr("projects.search.RANKED_AT_MOST", 2)
+    matching = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs
+    in_sample = [project for project in matching if project.pk % 1000 < 10]
+    assert len(in_sample) >= 2
+
+    # 400 matches: the sample of 10 per mille holds about 4, twice the 2 ranked
+    ranked = list(ranked_among_first_found(matching, 400))
+    assert len(ranked) == 2
+    assert {project.pk for project in ranked} <= {project.pk for project in in_sample}
+    assert re.search(r"MOD\([^)]*\) < 10\b", str(ranked_among_first_found(matching, 400).query))
+    # 19 matches: even the sample of 100 per mille holds about 2, not twice 2
+    assert "MOD(" not in str(ranked_among_first_found(matching, 19).query)
 
 
 @pytest.mark.django_db

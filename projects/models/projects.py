@@ -7,6 +7,7 @@ from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, Mod
+from django.db.models.sql.where import WhereNode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,14 @@ def sample_key(id_field: str) -> Mod:
 
 
 class ProjectQuerySet(NaturalKeyQuerySet):
+    def among(self, ids):
+        """Return these projects, their annotations and joins kept, limited to `ids`, a
+        subquery of them that holds their filters: the filters are not run again for each
+        row (a search's text match, say, which reads the row's whole search document)."""
+        projects = self.all()
+        projects.query.where = WhereNode()
+        return projects.filter(pk__in=ids)
+
     def with_money(self):
         """Annotate `money`: realised public funding where known, else the applied total."""
         return self.annotate(money=MONEY_EXPRESSION)

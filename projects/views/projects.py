@@ -30,7 +30,7 @@ class ProjectListView(ListView):
         )
         self.listed_at_most = paging.LISTED_AT_MOST
         if self.ranked_among_first_found:
-            projects = ranked_among_first_found(projects)
+            projects = ranked_among_first_found(projects, self.size.count)
             self.listed_at_most = RANKED_AT_MOST
         projects = projects.for_list()
         if searched:
