@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects.models import ImportRecord, Project
 
@@ -38,7 +40,11 @@ def test_the_committed_fixtures_are_what_the_documents_give(tmp_path):
 @pytest.mark.django_db
 def test_a_second_import_finds_everything_unchanged(workdir):
     run_import(fixtures=workdir)
-    second = run_import(fixtures=workdir)
+    with CaptureQueriesContext(connection) as captured:
+        second = run_import(fixtures=workdir)
+    # The rows pointed to found once each, the import records at once: 2,672 queries for
+    # the 1,816 rows and the search index; found for each row anew, it took 6,347.
+    assert len(captured.captured_queries) < 3_000
     assert "projects.project: 0 created, 0 updated, 30 unchanged, 0 fields kept" in second
     assert " updated" not in second.replace(" 0 updated", "")
     assert "wrote" not in second

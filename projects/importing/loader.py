@@ -18,6 +18,7 @@ from django.core import serializers
 from django.db import models
 
 from projects.models import ImportRecord
+from projects.models.base import remembering_natural_keys
 
 
 @dataclass
@@ -94,27 +95,47 @@ def current_fields(instance: models.Model, names) -> dict:
 
 
 def load(objects: list[dict], report: LoadReport) -> None:
-    """Create, update or keep each fixture object by the rule above, recording what happened."""
-    for data in objects:
-        label = data["model"]
-        model = apps.get_model(label)
-        key = natural_key_of(model, data["fields"])
-        report.seen.add((label, repr(key)))
-        document = canonical(model, data["fields"])
-        deserialized = next(serializers.deserialize("python", [data]))
-        instance = deserialized.object
-        existing = model.objects.filter(pk=instance.pk).first() if instance.pk else None
-        record = ImportRecord.objects.filter(model=label, natural_key=key).first()
-        if existing is None:
-            deserialized.save()
-            report.created[label] += 1
-        else:
-            merge(label, model, key, existing, deserialized, document, record, report)
-        if record is None:
-            ImportRecord.objects.create(model=label, natural_key=key, values=document)
-        elif record.values != document:
-            record.values = document
-            record.save(update_fields=["values", "imported_at"])
+    """Create, update or keep each fixture object by the rule above, recording what happened.
+
+    The rows pointed to are found once each, the import records in one query, and each
+    existing row with what it points to: found for each row anew, an import of the real
+    records that changed nothing took 6,347 queries (now 2,672)."""
+    records = {
+        (record.model, repr(record.natural_key)): record
+        for record in ImportRecord.objects.filter(model__in={data["model"] for data in objects})
+    }
+    with remembering_natural_keys():
+        for data in objects:
+            label = data["model"]
+            model = apps.get_model(label)
+            key = natural_key_of(model, data["fields"])
+            report.seen.add((label, repr(key)))
+            document = canonical(model, data["fields"])
+            deserialized = next(serializers.deserialize("python", [data]))
+            instance = deserialized.object
+            existing = _existing(model, instance.pk)
+            record = records.get((label, repr(key)))
+            if existing is None:
+                deserialized.save()
+                report.created[label] += 1
+            else:
+                merge(label, model, key, existing, deserialized, document, record, report)
+            if record is None:
+                ImportRecord.objects.create(model=label, natural_key=key, values=document)
+            elif record.values != document:
+                record.values = document
+                record.save(update_fields=["values", "imported_at"])
+
+
+def _existing(model: type[models.Model], pk) -> models.Model | None:
+    """Return the row with this key, if any, with the rows it points to: their natural keys
+    are what it is compared by."""
+    if pk is None:
+        return None
+    rows = model.objects.filter(pk=pk)
+    if pointed_to := [field.name for field in model._meta.concrete_fields if field.is_relation]:
+        rows = rows.select_related(*pointed_to)
+    return rows.first()
 
 
 def find_stale(report: LoadReport) -> None:

@@ -1,5 +1,8 @@
 """Pieces every imported model shares: a natural key, and a cited source passage."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
 from django.db.models import BooleanField, F, Func, IntegerField, Q, Subquery, Value
@@ -7,11 +10,32 @@ from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+# The rows found by their natural key while remembering_natural_keys() is on: loading fixtures,
+# a row is looked up once for each row that points to it, thousands of times in all.
+_found_by_natural_key: ContextVar[dict | None] = ContextVar("found_by_natural_key", default=None)
+
+
+@contextmanager
+def remembering_natural_keys():
+    """Within, a row found by its natural key is looked up once. For a load that only creates
+    and updates rows: a row deleted or given another key meanwhile would still be found."""
+    token = _found_by_natural_key.set({})
+    try:
+        yield
+    finally:
+        _found_by_natural_key.reset(token)
+
 
 class NaturalKeyQuerySet(models.QuerySet):
     def get_by_natural_key(self, *values):
+        found = _found_by_natural_key.get()
+        if found is not None and (self.model, values) in found:
+            return found[self.model, values]
         lookups = [path.replace(".", "__") for path in self.model.natural_key_paths()]
-        return self.get(**dict(zip(lookups, values, strict=True)))
+        row = self.get(**dict(zip(lookups, values, strict=True)))
+        if found is not None:
+            found[self.model, values] = row
+        return row
 
 
 def subquery_count(queryset) -> Subquery:
