@@ -28,6 +28,7 @@ def test_a_set_no_larger_than_the_limit_is_counted_exactly(django_assert_num_que
 @pytest.mark.django_db
 def test_a_set_over_the_limit_takes_the_largest_sample_within_it(monkeypatch):
     monkeypatch.setattr(overview, "EXACT_UP_TO", 20)
+    monkeypatch.setattr(overview, "READ_AT_MOST", 20)
     ids = list(Project.objects.values_list("id", flat=True))
     in_tenth = sum(1 for pk in ids if pk % 1000 < 100)
     in_hundredth = sum(1 for pk in ids if pk % 1000 < 10)
@@ -40,6 +41,21 @@ def test_a_set_over_the_limit_takes_the_largest_sample_within_it(monkeypatch):
     # the sample's count scaled, but never within EXACT_UP_TO: the set holds more
     assert size == Size(max(in_sample * 1000 // expected, 21), expected)
     assert size.estimated
+
+
+@pytest.mark.django_db
+def test_an_estimate_is_counted_in_the_largest_sample_and_read_in_a_smaller_one(monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 20)
+    monkeypatch.setattr(overview, "READ_AT_MOST", 5)
+    ids = list(Project.objects.values_list("id", flat=True))
+    in_sample = {level: sum(1 for pk in ids if pk % 1000 < level) for level in (100, 10, 1)}
+    counted_in = max(level for level, count in in_sample.items() if count <= 20)
+    read_in = max(level for level, count in in_sample.items() if count <= 5)
+    assert read_in < counted_in  # 30 projects, ids from 1: 9 below 10, none below 1
+
+    (size,) = sizes(Project.objects.all())
+
+    assert size == Size(max(in_sample[counted_in] * 1000 // counted_in, 21), read_in)
 
 
 @pytest.mark.django_db
@@ -67,6 +83,7 @@ def test_a_set_its_samples_prove_large_is_never_counted_whole(monkeypatch):
 @pytest.mark.django_db
 def test_a_superset_of_an_estimated_set_is_sized_from_its_smallest_sample_alone(monkeypatch):
     monkeypatch.setattr(overview, "EXACT_UP_TO", 20)
+    monkeypatch.setattr(overview, "READ_AT_MOST", 20)
     ids = list(Project.objects.values_list("id", flat=True))
     in_thousandth = sum(1 for pk in ids if pk % 1000 < 1)
     expected = max(level for level in (100, 10, 1) if in_thousandth * level <= 20)
