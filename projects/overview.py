@@ -131,9 +131,10 @@ def _size(counts) -> Size:
         for level, count in zip(sorted(SAMPLE_LEVELS), sampled, strict=True)
         if count is not None
     ]
-    # The smallest sample is always counted; past EXACT_UP_TO million projects it is all.
-    level, count = max((pair for pair in counted if pair[1] <= EXACT_UP_TO), default=counted[0])
-    read = max((level for level, count in counted if count <= READ_AT_MOST), default=counted[0][0])
+    # The smallest sample is always counted, and is all there is to go by when even it
+    # holds more than the limits (a set of millions of projects).
+    level, count = max([pair for pair in counted if pair[1] <= EXACT_UP_TO], default=counted[0])
+    read = max([pair for pair in counted if pair[1] <= READ_AT_MOST], default=counted[0])[0]
     return Size(_estimated_count(count, level), read)
 
 
