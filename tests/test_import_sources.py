@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from projects.importing.loader import LoadReport, load
 from projects.models import ImportRecord, Project
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -125,3 +126,13 @@ def test_a_failure_after_records_were_written_rolls_the_whole_import_back(workdi
         run_import(fixtures=workdir, sources=workdir / "sources")
 
     assert Project.objects.get(code="S21114").realised_public_funding == Decimal("48806.00")
+
+
+@pytest.mark.django_db
+def test_a_row_given_twice_in_one_load_is_written_and_recorded_once():
+    region = {"model": "projects.region", "fields": {"code": "98", "name": "Testimaa"}}
+    report = LoadReport()
+    load([region, region], report)
+    assert report.created["projects.region"] == 1
+    assert report.unchanged["projects.region"] == 1
+    assert ImportRecord.objects.filter(model="projects.region", natural_key=["98"]).count() == 1

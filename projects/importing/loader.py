@@ -121,7 +121,9 @@ def load(objects: list[dict], report: LoadReport) -> None:
             else:
                 merge(label, model, key, existing, deserialized, document, record, report)
             if record is None:
-                ImportRecord.objects.create(model=label, natural_key=key, values=document)
+                records[label, repr(key)] = ImportRecord.objects.create(
+                    model=label, natural_key=key, values=document
+                )
             elif record.values != document:
                 record.values = document
                 record.save(update_fields=["values", "imported_at"])
