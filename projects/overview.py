@@ -3,12 +3,12 @@
 Counting a million matches, or grouping them by round for the facets, reads every one of them:
 seconds at a million projects. So a set is counted only up to EXACT_UP_TO. Above that its
 figures come from a fixed systematic sample, the projects whose id modulo SAMPLE_MODULUS is
-below `per_mille` (read through an index on that expression, on the project and on its search
-row), scaled up, rounded and marked as estimates. Of the sample sizes SAMPLE_LEVELS, its count
-comes from the largest that holds at most EXACT_UP_TO of its projects, and its figures and
-facet counts, which read each project of the sample, from the largest that holds at most
-READ_AT_MOST: between a tenth of that and that however large the set. See
-docs/adr/0005-scale.md.
+below `per_mille` (read through indexes on that expression on the project, and for a search
+through the text index of that sample's own documents), scaled up, rounded and marked as
+estimates. Of the sample sizes SAMPLE_LEVELS, its count comes from the largest that holds at
+most EXACT_UP_TO of its projects, and its figures and facet counts, which read each project of
+the sample, from the largest that holds at most READ_AT_MOST: between a tenth of that and that
+however large the set. See docs/adr/0005-scale.md.
 """
 
 import math
@@ -40,8 +40,9 @@ class Size:
 
     def read(self, projects, searched: bool = False):
         """Return the projects the figures are computed over: all of them, or the sample.
-        A search's sample is also taken on the search row, so that PostgreSQL can combine its
-        index with the text index instead of reading every match."""
+        A search's sample is also taken on the search row, in the very form of the partial
+        text index of that sample's documents, so that PostgreSQL finds its matches there
+        instead of among every match."""
         if not self.estimated:
             return projects
         return sample(projects, self.per_mille, searched)
