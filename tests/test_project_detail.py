@@ -119,6 +119,14 @@ def test_project_page_shows_no_contact_persons_details(client, slug):
     assert not EMAIL.search(page)
 
 
+def test_a_subproject_links_its_umbrella_project_and_the_umbrella_lists_it(client):
+    subproject = text(client.get("/hankkeet/aidit-mukana/"))
+    assert '<dd><a href="/hankkeet/kotona-suomessa/">Kotona Suomessa</a></dd>' in subproject
+    umbrella = text(client.get("/hankkeet/kotona-suomessa/"))
+    assert '<li><a href="/hankkeet/aidit-mukana/">Äidit mukana</a></li>' in umbrella
+    assert '/hankkeet/kotona-suomessa/">Kotona Suomessa</a></dd>' not in umbrella
+
+
 def test_unknown_project_is_404(client):
     assert client.get("/hankkeet/ei-tallaista/").status_code == 404
 
@@ -151,8 +159,8 @@ def test_project_page_queries_do_not_grow_with_outcomes_or_implementers(
     client, django_assert_num_queries
 ):
     project = Project.objects.get(slug="kaveria-ei-jateta")
-    # 1 project with round, programme, funder, administrator, parent and decision, and the
-    # names of its regions, municipalities, target groups and subprojects; prefetches:
+    # 1 project with round, programme, funder, administrator and decision, and the names
+    # of its umbrella project, regions, municipalities, target groups and subprojects; prefetches:
     # 2 implementers with organisations, 3 outputs, 4 outcomes, 5 section sources, 6 decision
     # stages, 7 budget lines, 8 report mentions with reports, 9 practice models; then 10 the
     # cited source documents with the contact persons' lines and names to leave out of them.
