@@ -112,6 +112,35 @@ def sizes(*querysets, searched: bool = False, within: Size | None = None) -> lis
     return [_size(counts) for counts in counts_of_each]
 
 
+def sizes_by_key(count, keys) -> dict:
+    """Return the size of each of several sets of projects, by key, as sizes() would: `count`
+    (keys, per_mille) returns {key: number of the projects of the key's set in the sample of
+    per_mille, or of all of them at SAMPLE_MODULUS}, for sets a grouped count finds at once
+    (every region's projects, through two link tables: a subquery per region and level made
+    sizes() take 5 to 8 s at a million projects). A statement per level that some set needs
+    counted, the smallest sample first; a larger sample only where the smallest predicts it
+    to hold at most READ_AT_MOST of the set's projects, as each statement reads every link of
+    its sample (at most EXACT_UP_TO, each region's 10 % sample took 70 ms at a million)."""
+    smallest, *larger = sorted(SAMPLE_LEVELS)
+    in_smallest = count(keys, smallest)
+    counts = {key: [in_smallest.get(key, 0)] for key in keys}
+    for level in larger:
+        counted = [key for key in keys if counts[key][0] * level // smallest <= READ_AT_MOST]
+        found = count(counted, level) if counted else {}
+        for key in keys:
+            counts[key].append(found.get(key, 0) if key in counted else None)
+    largest = larger[-1]
+    counted = [
+        key
+        for key in keys
+        if counts[key][-1] is not None and counts[key][-1] <= _could_hold_a_small_set(largest)
+    ]
+    found = count(counted, SAMPLE_MODULUS) if counted else {}
+    for key in keys:
+        counts[key].append(found.get(key, 0) if key in counted else None)
+    return {key: _size(counts[key]) for key in keys}
+
+
 def _could_hold_a_small_set(per_mille: int) -> float:
     """Return the most projects a sample of `per_mille` can hold of a set of at most
     EXACT_UP_TO: the mean plus seven standard deviations (the count is Poisson-like, as

@@ -2,7 +2,9 @@
 
 import pytest
 
+from projects import overview
 from projects.models import FundingRound, Outcome, Project, Region
+from projects.overview import Size
 
 pytestmark = pytest.mark.django_db
 
@@ -76,11 +78,27 @@ def test_unknown_round_is_404(client):
 def test_region_list_shows_all_nineteen_regions_with_zero_counts_too(client):
     response = client.get("/maakunnat/")
     page = html(response)
-    counts = {r.code: r.project_count for r in response.context["object_list"]}
+    counts = {r.code: r.project_size.count for r in response.context["object_list"]}
     assert len(counts) == 19
     assert counts["01"] == 10  # Uusimaa
     assert counts["21"] == 0  # Ahvenanmaa
     assert 'href="/maakunnat/21/"' in page
+
+
+def test_region_list_estimates_a_region_with_too_many_projects_from_the_sample(client, monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 3)  # Uusimaa has 10 projects
+    ids = Project.objects.in_region(Region.objects.get(code="01")).values_list("id", flat=True)
+    in_sample = {level: sum(1 for pk in ids if pk % 1000 < level) for level in (1, 10, 100)}
+    assert in_sample == {1: 0, 10: in_sample[10], 100: 10}  # the real records' ids are small
+    counted_in = 10 if in_sample[10] <= 3 else 1  # the largest sample within the limit
+    response = client.get("/maakunnat/")
+    sizes = {r.code: r.project_size for r in response.context["object_list"]}
+    # scaled, but never within the limit; read in the largest sample within READ_AT_MOST
+    assert sizes["01"] == Size(max(in_sample[counted_in] * 1000 // counted_in, 4), 100)
+    assert sizes["21"] == Size(0)  # Ahvenanmaa: none in any sample, so counted whole
+    page = html(response).replace("\xa0", " ")
+    assert f"≈ {sizes['01'].count}</td>" in page
+    assert "luvut on arvioitu niiden otoksesta (≈)" in page
 
 
 def test_uusimaa_page_lists_toissa_suomessa_and_its_figures(client):
@@ -98,7 +116,8 @@ def test_region_page_finds_a_project_named_only_through_a_municipality(client):
     response = client.get("/maakunnat/10/")
     assert [p.slug for p in response.context["projects"]] == ["kaveria-ei-jateta"]
     assert response.context["summary"]["count"] == 1
-    counts = {r.code: r.project_count for r in client.get("/maakunnat/").context["object_list"]}
+    regions = client.get("/maakunnat/").context["object_list"]
+    counts = {r.code: r.project_size.count for r in regions}
     assert counts["10"] == 1
 
 
@@ -112,12 +131,13 @@ def test_unknown_region_is_404(client):
     assert client.get("/maakunnat/99/").status_code == 404
 
 
-def test_round_and_region_lists_take_one_query(client, django_assert_num_queries):
+def test_round_and_region_lists_take_fixed_queries(client, django_assert_num_queries):
     # The rounds with their programmes and project counts (one subquery each).
     with django_assert_num_queries(1):
         html(client.get("/hakukierrokset/"))
-    # The regions with their project counts (one subquery each).
-    with django_assert_num_queries(1):
+    # The regions, then their projects counted in each sample level and in all (a statement
+    # per level, however many regions: projects.overview.sizes_by_key).
+    with django_assert_num_queries(5):
         html(client.get("/maakunnat/"))
 
 

@@ -1,19 +1,47 @@
-from django.db import models
-from django.db.models import OuterRef
+from django.db import connection, models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import NaturalKeyModel, NaturalKeyQuerySet, subquery_count
+from .base import NaturalKeyModel, NaturalKeyQuerySet
 
 
 class RegionQuerySet(NaturalKeyQuerySet):
-    def with_project_counts(self):
-        """Annotate `project_count`: projects naming the region or one of its municipalities."""
-        from .projects import Project  # projects.py imports this module
+    def with_project_sizes(self) -> list:
+        """Return the regions, each with `project_size` (a projects.overview.Size): how many
+        projects name the region or one of its municipalities, estimated when huge."""
+        from projects.overview import sizes_by_key  # overview imports the models
 
-        # Project.in_region nests the region one subquery deeper than the projects.
-        in_region = Project.objects.in_region(OuterRef(OuterRef("pk")))
-        return self.annotate(project_count=subquery_count(in_region))
+        regions = list(self)
+        sizes = sizes_by_key(self.model.objects.project_counts, [region.pk for region in regions])
+        for region in regions:
+            region.project_size = sizes[region.pk]
+        return regions
+
+    def project_counts(self, region_ids: list[int], per_mille: int) -> dict[int, int]:
+        """Return how many projects name each region, directly or through one of its
+        municipalities, among the projects of the sample of per_mille (see projects.overview;
+        SAMPLE_MODULUS: all of them). Read from the link tables, a link once per project."""
+        from .projects import SAMPLE_MODULUS, Project  # projects.py imports this module
+
+        in_sample = f"AND mod(link.project_id, {SAMPLE_MODULUS}) < %(per_mille)s"
+        if per_mille >= SAMPLE_MODULUS:
+            in_sample = ""
+        sql = f"""
+            SELECT region_id, count(*) FROM (
+                SELECT link.region_id, link.project_id
+                FROM {Project.regions.through._meta.db_table} AS link
+                WHERE link.region_id = ANY(%(regions)s) {in_sample}
+                UNION
+                SELECT municipality.region_id, link.project_id
+                FROM {Project.municipalities.through._meta.db_table} AS link
+                JOIN {Municipality._meta.db_table} AS municipality
+                    ON municipality.id = link.municipality_id
+                WHERE municipality.region_id = ANY(%(regions)s) {in_sample}
+            ) AS linked
+            GROUP BY region_id"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"regions": list(region_ids), "per_mille": per_mille})
+            return dict(cursor.fetchall())
 
 
 class Region(NaturalKeyModel):

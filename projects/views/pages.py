@@ -118,8 +118,15 @@ class RoundDetailView(DetailView):
 
 
 class RegionListView(ListView):
+    template_name = "projects/region_list.html"
+
     def get_queryset(self):
-        return Region.objects.with_project_counts()
+        return Region.objects.with_project_sizes()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["estimated"] = any(region.project_size.estimated for region in self.object_list)
+        return context
 
 
 class RegionDetailView(DetailView):
