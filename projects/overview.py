@@ -124,20 +124,17 @@ def sizes_by_key(count, keys) -> dict:
     smallest, *larger = sorted(SAMPLE_LEVELS)
     in_smallest = count(keys, smallest)
     counts = {key: [in_smallest.get(key, 0)] for key in keys}
-    for level in larger:
-        counted = [key for key in keys if counts[key][0] * level // smallest <= READ_AT_MOST]
+
+    def wanted(level: int, counted: list) -> bool:
+        if level == SAMPLE_MODULUS:  # as in sizes(): only what the largest sample calls small
+            return counted[-1] is not None and counted[-1] <= _could_hold_a_small_set(larger[-1])
+        return counted[0] * level // smallest <= READ_AT_MOST
+
+    for level in (*larger, SAMPLE_MODULUS):
+        counted = [key for key in keys if wanted(level, counts[key])]
         found = count(counted, level) if counted else {}
         for key in keys:
             counts[key].append(found.get(key, 0) if key in counted else None)
-    largest = larger[-1]
-    counted = [
-        key
-        for key in keys
-        if counts[key][-1] is not None and counts[key][-1] <= _could_hold_a_small_set(largest)
-    ]
-    found = count(counted, SAMPLE_MODULUS) if counted else {}
-    for key in keys:
-        counts[key].append(found.get(key, 0) if key in counted else None)
     return {key: _size(counts[key]) for key in keys}
 
 
