@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from projects.charts import Chart, Group, bar_chart, grouped_bar_chart
 from projects.models import FundingRound, Outcome, Project, Region
 from projects.models.base import subquery_count
+from projects.overview import sizes
 
 # Counted in persons by every project that reports them, so they compare across projects.
 OUTCOME_KINDS = (Outcome.Kind.PARTICIPANTS, Outcome.Kind.EMPLOYED, Outcome.Kind.IN_EDUCATION)
@@ -25,20 +26,25 @@ ROUND_ORDER = (
 )
 
 
-def projects_per_round() -> list[Group]:
-    """Return how many projects each funding round has, and how many belong to none. Each
-    round's projects are counted from the index on their round, not by grouping every project:
-    milliseconds against seconds at a million projects."""
-    rounds = FundingRound.objects.with_project_counts().order_by(
-        F("coordinator_id").asc(nulls_last=True), F("number").asc(nulls_last=True), "name"
-    )
+def projects_per_round(rounds: list[FundingRound]) -> list[Group]:
+    """Return how many projects each of the rounds (rounds_with_projects()) has, and how many
+    projects belong to none."""
     groups = [
         Group(funding_round.name, (funding_round.project_count,), funding_round.get_absolute_url())
         for funding_round in rounds
-        if funding_round.project_count
     ]
     outside = Project.objects.filter(funding_round=None).count()
     return groups + ([Group(_("Not in a funding round"), (outside,))] if outside else [])
+
+
+def rounds_with_projects() -> list[FundingRound]:
+    """Return the rounds that have projects, in order, each with `project_count`: counted
+    from the index on their round, not by grouping every project (milliseconds against
+    seconds at a million projects)."""
+    rounds = FundingRound.objects.with_project_counts().order_by(
+        F("coordinator_id").asc(nulls_last=True), F("number").asc(nulls_last=True), "name"
+    )
+    return [funding_round for funding_round in rounds if funding_round.project_count]
 
 
 def projects_per_region() -> list[Group]:
@@ -60,19 +66,27 @@ def projects_per_region() -> list[Group]:
     ]
 
 
-def money_per_round() -> list[Group]:
+def money_per_round() -> tuple[list[Group], bool]:
     """Return for each round the realised public funding of its projects and, apart, the
-    applied totals of the projects whose realised funding is not known; None when no project
-    has the figure."""
+    applied totals of the projects whose realised funding is not known (None when no project
+    has the figure); and whether the sums are estimates: too many projects to sum quickly
+    (0.6 s at a million) are summed in their sample and scaled, as the project list's figures
+    are (projects.overview)."""
+    projects = Project.objects.all()
+    (size,) = sizes(projects)
     rows = (
-        Project.objects.values("funding_round__slug", "funding_round__name")
+        size.read(projects)
+        .values("funding_round__slug", "funding_round__name")
         .annotate(
             realised=Sum("realised_public_funding"),
             applied=Sum("applied_total", filter=Q(realised_public_funding=None)),
         )
         .order_by(*ROUND_ORDER)
     )
-    return [_round_group(row, row["realised"], row["applied"]) for row in rows]
+    groups = [
+        _round_group(row, size.scaled(row["realised"]), size.scaled(row["applied"])) for row in rows
+    ]
+    return groups, size.estimated
 
 
 def round_outcomes(funding_round: FundingRound, first: int | None = None):
@@ -83,22 +97,38 @@ def round_outcomes(funding_round: FundingRound, first: int | None = None):
     return _outcome_groups(_achieved_persons(project__in=projects))
 
 
-def outcomes_per_round() -> list[tuple[str, list[str], list[Group]]]:
-    """Return the name and `round_outcomes` of every round whose projects achieved any, in one
-    query."""
+def outcomes_per_round(
+    rounds: list[FundingRound], first: int
+) -> list[tuple[str, list[str], list[Group], bool]]:
+    """Return the name and `round_outcomes` of each of the rounds (rounds_with_projects())
+    whose projects achieved any, of its `first` projects by name only (a bar per project does
+    not scale to a round of thousands), and whether the round has more projects than those;
+    in one query."""
+    if not rounds:
+        return []
+    firsts = [
+        funding_round.projects.order_by("name", "id").values("id")[:first]
+        for funding_round in rounds
+    ]
     rows_by_round = defaultdict(list)
-    for row in _achieved_persons(project__funding_round__isnull=False):
-        rows_by_round[row["project__funding_round_id"], row["project__funding_round__name"]].append(
-            row
+    for row in _achieved_persons(project__in=firsts[0].union(*firsts[1:], all=True)):
+        rows_by_round[row["project__funding_round_id"]].append(row)
+    return [
+        (
+            funding_round.name,
+            *_outcome_groups(rows_by_round[funding_round.pk]),
+            funding_round.project_count > first,
         )
-    return [(name, *_outcome_groups(rows)) for (_id, name), rows in rows_by_round.items()]
+        for funding_round in rounds
+        if rows_by_round[funding_round.pk]
+    ]
 
 
-def projects_per_round_chart() -> Chart:
-    """Return the bar chart of projects per funding round."""
+def projects_per_round_chart(rounds: list[FundingRound]) -> Chart:
+    """Return the bar chart of projects per funding round (rounds_with_projects())."""
     return bar_chart(
         _("Projects per funding round"),
-        projects_per_round(),
+        projects_per_round(rounds),
         label_heading=_("Funding round"),
         value_heading=_("Projects"),
         note=_("Counted from the projects in these records; a round may have had more."),
@@ -121,19 +151,26 @@ def projects_per_region_chart() -> Chart:
 
 def money_per_round_chart() -> Chart:
     """Return the chart of realised and applied money per funding round."""
+    groups, estimated = money_per_round()
+    note = _(
+        "Realised public funding is what was paid to the projects. An applied total is "
+        "what a project applied for, not what it was granted; it is shown only for the "
+        "projects whose realised funding is not known. “No figure” means the records give "
+        "no sum for the projects of that row."
+    )
+    if estimated:
+        note += " " + _(
+            "There are too many projects to count quickly: the figures are estimated from a "
+            "sample of them (≈)."
+        )
     return grouped_bar_chart(
         _("Money per funding round"),
-        money_per_round(),
+        groups,
         [_("Realised public funding"), _("Applied total")],
         unit="money",
         axis_label=_("Euros"),
         label_heading=_("Funding round"),
-        note=_(
-            "Realised public funding is what was paid to the projects. An applied total is "
-            "what a project applied for, not what it was granted; it is shown only for the "
-            "projects whose realised funding is not known. “No figure” means the records give "
-            "no sum for the projects of that row."
-        ),
+        note=note,
     )
 
 
@@ -149,11 +186,13 @@ def round_outcomes_chart(funding_round: FundingRound, first: int | None = None) 
     return _outcomes_chart(funding_round.name, kinds, groups, only_first)
 
 
-def outcomes_per_round_charts() -> list[Chart]:
-    """Return a `round_outcomes_chart` for each round with achieved figures."""
+def outcomes_per_round_charts(rounds: list[FundingRound], first: int) -> list[Chart]:
+    """Return a `round_outcomes_chart` for each of the rounds (rounds_with_projects()) with
+    achieved figures, of its `first` projects by name only."""
+    only_first = _("Only the first %(shown)s projects by name; the round’s page lists them.")
     return [
-        _outcomes_chart(round_name, kinds, groups)
-        for round_name, kinds, groups in outcomes_per_round()
+        _outcomes_chart(round_name, kinds, groups, only_first % {"shown": first} if more else "")
+        for round_name, kinds, groups, more in outcomes_per_round(rounds, first)
     ]
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from projects import stats
-from projects.models import FundingRound
+from projects import overview, stats
+from projects.models import FundingRound, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,17 @@ def test_statistics_page_has_one_heading_and_a_chart_with_a_table_for_each_figur
 def test_statistics_page_is_drawn_in_a_fixed_number_of_queries(client, django_assert_num_queries):
     # 1. rounds with their project counts, 2. projects in no round
     # 3. regions with their project counts
-    # 4. realised and applied money grouped by funding round
-    # 5. achieved outcomes in persons summed by round, project and kind
-    with django_assert_num_queries(5):
+    # 4. the size of the set of all projects, 5. their realised and applied money by round
+    # 6. achieved outcomes in persons of each round's first projects, by project and kind
+    with django_assert_num_queries(6):
         response = client.get(reverse("projects:statistics"))
     assert response.status_code == 200
 
 
 def test_projects_per_round_counts_each_round_and_those_in_none():
     with translation.override("en"):
-        rounds = [(group.label, group.values) for group in stats.projects_per_round()]
+        groups = stats.projects_per_round(stats.rounds_with_projects())
+        rounds = [(group.label, group.values) for group in groups]
     assert rounds == [
         ("Kotona Suomessa, 1. hankehaku (2015)", (8,)),
         ("Kotona Suomessa, 2. hankehaku (2016)", (8,)),
@@ -62,9 +63,27 @@ def test_projects_per_region_names_regions_in_swedish_on_swedish_pages():
 
 
 def test_money_per_round_keeps_realised_funding_and_applied_totals_apart():
-    outside_rounds = stats.money_per_round()[-1]
-    assert outside_rounds.values == (Decimal("48806.00"), Decimal("216618.00"))
-    assert all(group.values == (None, None) for group in stats.money_per_round()[:-1])
+    groups, estimated = stats.money_per_round()
+    assert groups[-1].values == (Decimal("48806.00"), Decimal("216618.00"))
+    assert all(group.values == (None, None) for group in groups[:-1])
+    assert not estimated
+
+
+def test_money_of_too_many_projects_is_summed_in_their_sample_and_scaled(monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 20)  # 30 projects
+    (size,) = overview.sizes(Project.objects.all())
+    assert size.estimated
+    outside_rounds = Project.objects.filter(funding_round=None)
+    realised = sum(
+        project.realised_public_funding or 0
+        for project in outside_rounds
+        if project.pk % 1000 < size.per_mille
+    )
+    groups, estimated = stats.money_per_round()
+    assert estimated
+    assert groups[-1].values[0] == size.scaled(realised) == Decimal("490000")  # 48,806 × 10
+    chart = stats.money_per_round_chart()
+    assert chart.note.endswith("luvut on arvioitu niiden otoksesta (≈).")
 
 
 def test_money_chart_says_which_figure_is_applied_for_and_formats_euros(page):
@@ -108,6 +127,23 @@ def test_a_rounds_chart_can_be_bounded_to_its_first_projects_by_name():
     assert chart.note.endswith(
         "Vain 3 ensimmäistä hanketta nimen mukaan, kuten alla olevassa luettelossa."
     )
+
+
+def test_each_rounds_outcomes_on_the_statistics_page_are_of_its_first_projects_by_name():
+    rounds = stats.rounds_with_projects()
+    outcomes = {name: groups for name, _kinds, groups, _more in stats.outcomes_per_round(rounds, 4)}
+    # Round 1's first four by name, as on its page: two give achieved figures.
+    assert [group.label for group in outcomes["Kotona Suomessa, 1. hankehaku (2015)"]] == [
+        "Hyvä alku Länsirannikolla",
+        "Hyvä alku Pohjois-Pohjanmaalla",
+    ]
+    charts = stats.outcomes_per_round_charts(rounds, first=4)
+    assert all(
+        chart.note.endswith(
+            "Vain 4 ensimmäistä hanketta nimen mukaan; hankehaun sivu luettelee ne."
+        )
+        for chart in charts
+    )  # every round has more than four projects
 
 
 def test_round_without_achieved_figures_gives_an_empty_chart():

@@ -34,7 +34,10 @@ class HomeView(TemplateView):
             ).count(),
             organisation_count=Organisation.objects.count(),
             report_count=Report.objects.count(),
-            charts=[stats.projects_per_round_chart(), stats.projects_per_region_chart()],
+            charts=[
+                stats.projects_per_round_chart(stats.rounds_with_projects()),
+                stats.projects_per_region_chart(),
+            ],
             **kwargs,
         )
 
