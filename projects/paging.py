@@ -1,4 +1,4 @@
-"""Paging through a list of projects: the list page and the API page alike."""
+"""Paging through a list of projects (the list page and the API page alike), or of other rows."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -10,14 +10,27 @@ from projects.overview import Size, sizes
 LISTED_AT_MOST = 10_000
 
 
-class ProjectPaginator(Paginator):
+class IdsFirstPaginator(Paginator):
+    """Finds a page's rows by id first, in the list's order, and then reads them: the rows
+    skipped by OFFSET are then index entries, not whole rows, and an annotation that costs
+    (a count in a subquery) is computed for the page's rows alone, not for every row skipped
+    (page 400 of the organisations at a million projects: 5 s)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        return self._get_page(self.rows(self.object_list.values("pk")[bottom:top]), number, self)
+
+    def rows(self, ids):
+        return self.object_list.filter(pk__in=ids)
+
+
+class ProjectPaginator(IdsFirstPaginator):
     """Pages through at most `listed_at_most` projects (LISTED_AT_MOST by default) of a set
     whose Size is given or found here (projects.overview.sizes: exact when small, estimated
-    when huge), so it never counts a huge set.
-
-    A page's projects are found by id first, in the list's order, and then read: the rows
-    skipped by OFFSET are then index entries, not whole rows (page 400 of a million
-    projects: a few ms instead of tens)."""
+    when huge), so it never counts a huge set. Its pages are found by id first (page 400 of
+    a million projects: a few ms instead of tens)."""
 
     def __init__(
         self,
@@ -44,9 +57,5 @@ class ProjectPaginator(Paginator):
     def count(self) -> int:
         return min(self.size.count, self.listed_at_most)
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.among(ids), number, self)
+    def rows(self, ids):
+        return self.object_list.among(ids)

@@ -1,7 +1,11 @@
 """The organisation list and page: names, roles in projects, reports evaluated, fixed queries."""
 
+import re
+
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects.models import Implementation, Organisation, Project
 
@@ -77,6 +81,24 @@ def test_organisation_list_counts_projects_in_any_role(client):
     assert counts["etela-savon-ely-keskus"] == 2  # funder of both, implementer of neither
 
 
+def test_organisation_list_counts_a_project_once_whatever_its_roles(client):
+    ely = Organisation.objects.get(slug="etela-savon-ely-keskus")
+    project = Project.objects.filter(funder=ely).first()
+    project.administrator = ely
+    project.save()
+    Implementation.objects.create(project=project, organisation=ely, role="partner")
+    page_one = client.get("/organisaatiot/").context["object_list"]
+    assert {o.slug: o.project_count for o in page_one}["etela-savon-ely-keskus"] == 2
+
+
+def test_organisation_list_counts_projects_of_the_page_alone(client):
+    with CaptureQueriesContext(connection) as queries:
+        html(client.get("/organisaatiot/?page=2"))
+    counted = next(q["sql"] for q in queries.captured_queries if "COUNT(*) FROM" in q["sql"])
+    # The 44 ids of the last page are found in a subquery; the counts, for those rows only.
+    assert re.search(r'"projects_organisation"."id" IN \(SELECT .* LIMIT 44 OFFSET 50\)', counted)
+
+
 def test_organisation_list_is_paginated_by_fifty_with_a_next_link(client):
     response = client.get("/organisaatiot/")
     assert len(response.context["object_list"]) == 50
@@ -90,8 +112,8 @@ def test_organisation_list_past_the_last_page_is_404(client):
 def test_organisation_list_queries_do_not_grow_with_organisations(
     client, django_assert_num_queries
 ):
-    # 1 the count for the pager, 2 the page of organisations with their project counts (one
-    # subquery), 3 their other names.
+    # 1 the count for the pager, 2 the page of organisations, found by id, with their project
+    # counts (a subquery each), 3 their other names.
     with django_assert_num_queries(3):
         html(client.get("/organisaatiot/"))
     Organisation.objects.bulk_create(

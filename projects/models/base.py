@@ -48,6 +48,16 @@ def subquery_count(queryset) -> Subquery:
     return Subquery(counted.values("row_count"))
 
 
+def union_count(union) -> Func:
+    """Return the number of rows of a correlated union of subqueries (a row once, however
+    many of them hold it), to annotate each outer row with."""
+    return Func(
+        Subquery(union.order_by()),
+        template="(SELECT COUNT(*) FROM %(expressions)s AS united)",
+        output_field=IntegerField(),
+    )
+
+
 def select_sql(queryset) -> tuple[str, list]:
     """Return the SQL and parameters of a values() queryset, to be embedded in a larger
     statement; one known to be empty (e.g. a search with nothing to search for) selects the

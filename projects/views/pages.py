@@ -13,6 +13,7 @@ from evaluations.models import PracticeModel, Report
 from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument
 from projects.overview import overview
+from projects.paging import IdsFirstPaginator
 
 # Projects a round's, a region's or an organisation's page lists before it links to the
 # filtered project list for the rest.
@@ -62,6 +63,7 @@ class AccessibilityView(TemplateView):
 
 class OrganisationListView(ListView):
     paginate_by = 50
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self):
         # Lower: "Helsingin aikuisopisto" before "Helsingin Diakonissalaitos".
