@@ -16,16 +16,25 @@ from rest_framework.response import Response
 
 from projects.filters import ProjectFilter
 from projects.models import Implementation, Outcome, Project
+from projects.overview import sizes
 from projects.paging import ProjectPaginator
+from projects.search import bounded_ranking
 
 
 class SizedPagination(PageNumberPagination):
     """`count` is exact up to projects.overview.EXACT_UP_TO projects and an estimate above,
-    which `count_estimated` says; pages end after projects.paging.LISTED_AT_MOST projects."""
+    which `count_estimated` says; pages end after projects.paging.LISTED_AT_MOST projects, or
+    a search by relevance after the RANKED_AT_MOST ranked (projects.search.bounded_ranking)."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        searched = bool(request.query_params.get("q", "").strip())
-        self.django_paginator_class = partial(ProjectPaginator, searched=searched)
+        filterset = ProjectFilter(request.query_params)
+        filterset.is_valid()  # the filter backend has answered 400 to invalid filters
+        searched = filterset.has_query()
+        (size,) = sizes(queryset, searched=searched)
+        queryset, listed_at_most = bounded_ranking(queryset, filterset, size.count)
+        self.django_paginator_class = partial(
+            ProjectPaginator, size=size, searched=searched, listed_at_most=listed_at_most
+        )
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

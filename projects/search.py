@@ -106,6 +106,15 @@ def ranked_among_first_found(projects, matches: int):
     return projects.among(first_found.values("pk")[:RANKED_AT_MOST])
 
 
+def bounded_ranking(projects, filterset, matches: int) -> tuple:
+    """Return the projects to page through and how many of them at most (None: the list's
+    own bound): a search sorted by relevance with more `matches` than RANKED_AT_MOST is
+    ranked among the first found (ranked_among_first_found)."""
+    if filterset.ranks_by_relevance() and matches > RANKED_AT_MOST:
+        return ranked_among_first_found(projects, matches), RANKED_AT_MOST
+    return projects, None
+
+
 def suggest_queries(query: str, limit: int = 3) -> list[str]:
     """Return up to `limit` corrections of a search whose words the indexed texts do not hold,
     best first: "tyollistyminen" -> ["työllistyminen", ...]. Empty when every word is known."""

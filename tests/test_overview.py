@@ -145,7 +145,6 @@ def test_the_list_pages_through_at_most_its_limit(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_a_common_search_is_ranked_among_the_first_matches_found(client, monkeypatch):
-    monkeypatch.setattr("projects.views.projects.RANKED_AT_MOST", 5)
     monkeypatch.setattr("projects.search.RANKED_AT_MOST", 5)
     response = client.get("/hankkeet/", {"q": "maahanmuuttaja"})
     matches = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs.count()
@@ -158,8 +157,21 @@ def test_a_common_search_is_ranked_among_the_first_matches_found(client, monkeyp
 
 
 @pytest.mark.django_db
+def test_the_api_ranks_a_common_search_among_the_first_matches_found_too(client, monkeypatch):
+    monkeypatch.setattr("projects.search.RANKED_AT_MOST", 5)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/projects/", {"q": "maahanmuuttaja"})
+    body = response.json()
+    matches = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs.count()
+    assert (body["count"], len(body["results"]), body["next"]) == (matches, 5, None)
+    (rows,) = [q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"]]
+    assert rows.count("LIMIT 5") == 2  # the first 5 found, and the page of them
+    ranked = client.get("/api/projects/", {"q": "maahanmuuttaja", "sort": "name"}).json()
+    assert len(ranked["results"]) == min(matches, 25)  # sorted by name: no bound on ranking
+
+
+@pytest.mark.django_db
 def test_a_page_reads_its_rows_by_the_ids_the_filters_found_once(client, monkeypatch):
-    monkeypatch.setattr("projects.views.projects.RANKED_AT_MOST", 5)
     monkeypatch.setattr("projects.search.RANKED_AT_MOST", 5)
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/hankkeet/", {"q": "maahanmuuttaja", "region": "01"})

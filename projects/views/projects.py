@@ -12,7 +12,7 @@ from projects.facets import facet_counts
 from projects.filters import ProjectFilter
 from projects.models import Project, SectionSource, SourceDocument
 from projects.overview import figures, sizes
-from projects.search import RANKED_AT_MOST, annotate_headlines, ranked_among_first_found
+from projects.search import annotate_headlines, bounded_ranking
 
 
 class ProjectListView(ListView):
@@ -25,13 +25,9 @@ class ProjectListView(ListView):
         searched = self.filterset.has_query()
         (self.size,) = sizes(projects, searched=searched)
         self.summary, self.achieved = figures(projects, self.size, searched)
-        self.ranked_among_first_found = (
-            self.filterset.ranks_by_relevance() and self.size.count > RANKED_AT_MOST
-        )
-        self.listed_at_most = paging.LISTED_AT_MOST
-        if self.ranked_among_first_found:
-            projects = ranked_among_first_found(projects, self.size.count)
-            self.listed_at_most = RANKED_AT_MOST
+        projects, ranked_at_most = bounded_ranking(projects, self.filterset, self.size.count)
+        self.ranked_among_first_found = ranked_at_most is not None
+        self.listed_at_most = ranked_at_most or paging.LISTED_AT_MOST
         projects = projects.for_list()
         if searched:
             projects = annotate_headlines(projects, self.filterset.form.cleaned_data["q"])
