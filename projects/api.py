@@ -21,14 +21,22 @@ from projects.paging import ProjectPaginator
 from projects.search import bounded_ranking
 
 
+class FilterBackend(DjangoFilterBackend):
+    """Keeps the view's filterset (ProjectFilter) on the view, valid once filtered, so that
+    the pagination asks it how to page without validating the filters again."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 class SizedPagination(PageNumberPagination):
     """`count` is exact up to projects.overview.EXACT_UP_TO projects and an estimate above,
     which `count_estimated` says; pages end after projects.paging.LISTED_AT_MOST projects, or
     a search by relevance after the RANKED_AT_MOST ranked (projects.search.bounded_ranking)."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        filterset = ProjectFilter(request.query_params)
-        filterset.is_valid()  # the filter backend has answered 400 to invalid filters
+        filterset = view.filterset
         searched = filterset.has_query()
         (size,) = sizes(queryset, searched=searched)
         queryset, listed_at_most = bounded_ranking(queryset, filterset, size.count)
@@ -151,7 +159,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ProjectFilter
     pagination_class = SizedPagination
 

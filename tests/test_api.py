@@ -2,6 +2,8 @@
 
 import pytest
 
+from projects.models import Project
+
 pytestmark = pytest.mark.django_db
 
 
@@ -96,3 +98,16 @@ def test_the_api_list_takes_a_fixed_number_of_queries(client, django_assert_max_
     with django_assert_max_num_queries(7):
         response = client.get("/api/projects/")
     assert len(response.json()["results"]) == 25
+
+
+def test_the_api_list_validates_its_filters_once(client, django_assert_num_queries):
+    # the round and the region chosen (validating the filters), the size of the set, the
+    # page, then its implementations, regions, municipalities, target groups and outcomes
+    with django_assert_num_queries(9):
+        response = client.get(
+            "/api/projects/", {"round": "kotona-suomessa-3", "region": "01", "status": "ended"}
+        )
+    ended = Project.objects.filter(
+        funding_round__slug="kotona-suomessa-3", regions__code="01", status="ended"
+    )
+    assert response.json()["count"] == ended.count() > 0
