@@ -96,11 +96,15 @@ DATABASES = {
     )
 }
 # Set on every connection (docs/adr/0005-scale.md): the portal's server-side cursors (the CSV
-# export) always read to the end, so plan them for the whole result, not its first tenth; and
-# memory enough that a common word's match bitmap at a million projects stays exact. Empty to
-# send nothing (e.g. through a pooler that refuses startup options).
+# export) always read to the end, so plan them for the whole result, not its first tenth;
+# memory enough that a common word's match bitmap at a million projects stays exact; and a
+# random read costed as what it is on SSDs or in memory, not on a spinning disk (the default
+# 4), so that a set of a few thousand projects is probed through the link tables' indexes
+# rather than joined to every link. Empty to send nothing (e.g. through a pooler that
+# refuses startup options).
 DATABASE_SESSION_OPTIONS = env_str(
-    "DATABASE_SESSION_OPTIONS", "-c cursor_tuple_fraction=1 -c work_mem=32MB"
+    "DATABASE_SESSION_OPTIONS",
+    "-c cursor_tuple_fraction=1 -c work_mem=32MB -c random_page_cost=1.1",
 )
 # A streaming read replica of the primary takes the reads (esfportal/routers.py). Tests mirror
 # it to the test database instead of creating one for it.

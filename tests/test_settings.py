@@ -106,3 +106,5 @@ def test_every_connection_plans_cursors_for_their_whole_result_with_room_for_exa
         assert cursor.fetchone() == ("1",)
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone() == ("32MB",)
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
