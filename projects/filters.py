@@ -189,9 +189,10 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.order_by(*SortChoices.ORDERINGS.get(sort, SortChoices.ORDERINGS["name"]))
 
     def filtered(self, queryset, leave_out: str = ""):
-        """Apply every valid filter but `leave_out`; the form must have been validated."""
+        """Apply every valid filter but `leave_out`; the form must have been validated. A filter
+        absent from the query is skipped: an empty choice of rows still compiles its SQL."""
         for name, value in self.form.cleaned_data.items():
-            if name != leave_out:
+            if name != leave_out and name in self.data:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
