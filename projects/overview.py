@@ -181,7 +181,13 @@ def _estimated_count(sampled: int, per_mille: int) -> int:
 def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[dict]]:
     """Return the summary and the achieved totals (ProjectQuerySet.figures()) of a set of
     projects of the given size, the summary with `estimated`."""
-    summary, achieved = size.read(projects, searched).figures()
+    return figures_read_from(size.read(projects, searched), size)
+
+
+def figures_read_from(read, size: Size) -> tuple[dict, list[dict]]:
+    """Return what figures() does from `read`, the projects of the set that Size.read()
+    gives, for a set whose sample is better found another way (a region's, in its links)."""
+    summary, achieved = read.figures()
     if size.estimated:
         summary["count"] = size.count
         summary["money"] = size.scaled(summary["money"])

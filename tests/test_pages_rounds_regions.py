@@ -121,6 +121,48 @@ def test_region_page_finds_a_project_named_only_through_a_municipality(client):
     assert counts["10"] == 1
 
 
+def test_a_region_of_many_projects_is_walked_by_name_and_figured_from_its_sample(
+    client, monkeypatch
+):
+    uusimaa = Region.objects.get(code="01")
+    exact = client.get("/maakunnat/01/").context
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 3)  # Uusimaa has 10 projects
+    estimated = client.get("/maakunnat/01/").context
+    assert estimated["region"].project_size.estimated
+    # the first projects by name, each looked up in both links: the same ten
+    first = [p.slug for p in exact["projects"]]
+    assert [p.slug for p in estimated["projects"]] == first
+    assert len(first) == 10
+    assert exact["summary"] == dict(estimated=False, count=10, **_money_and_years(uusimaa))
+    # the figures read the region's sample from its links: the projects with id % 1000 < 100
+    per_mille = estimated["region"].project_size.per_mille
+    assert per_mille == 100
+    sampled = Project.objects.in_region(uusimaa, per_mille)
+    assert set(sampled.values_list("id", flat=True)) == {
+        pk
+        for pk in Project.objects.in_region(uusimaa).values_list("id", flat=True)
+        if pk % 1000 < 100
+    }
+    assert estimated["summary"]["estimated"] is True
+    assert estimated["summary"]["count"] == estimated["region"].project_size.count
+
+
+def _money_and_years(region) -> dict:
+    summary, _achieved = Project.objects.in_region(region).figures()
+    return {k: summary[k] for k in ("money", "first_year", "last_year")}
+
+
+def test_both_ways_to_a_regions_projects_find_the_same_ones():
+    for region in Region.objects.all():
+        collected = set(Project.objects.in_region(region).values_list("slug", flat=True))
+        probed = set(Project.objects.probed_in_region(region).values_list("slug", flat=True))
+        assert collected == probed
+    etela_savo = Region.objects.get(code="10")
+    assert "kaveria-ei-jateta" in Project.objects.probed_in_region(etela_savo).values_list(
+        "slug", flat=True
+    )
+
+
 def test_region_without_projects_says_so(client):
     response = client.get("/maakunnat/21/")
     assert 'class="empty-state"' in html(response)
@@ -159,14 +201,15 @@ def test_round_page_queries_do_not_grow_with_its_projects(client, django_assert_
 
 
 def test_region_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
-    # 1 the region, 2 the size of its set of projects (projects.overview), 3 the summary
-    # figures with the achieved sums, 4 the projects with their round, programme and funder;
-    # prefetches: 5 implementers, 6 regions.
-    with django_assert_num_queries(6):
+    # 1 the region, 2-5 the size of its set of projects in each sample level and in all (a
+    # small set is counted at every level, projects.overview.sizes_by_key), 6 the summary
+    # figures with the achieved sums, 7 the projects with their round, programme and funder;
+    # prefetches: 8 implementers, 9 regions.
+    with django_assert_num_queries(9):
         html(client.get("/maakunnat/01/"))
     uusimaa = Region.objects.get(code="01")
     uusimaa.projects.add(*Project.objects.all())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         response = client.get("/maakunnat/01/")
     assert len(response.context["projects"]) == 30
 

@@ -184,15 +184,38 @@ class ProjectQuerySet(NaturalKeyQuerySet):
             )
         )
 
-    def in_region(self, region):
-        """Return the projects working in the region, named directly or through a municipality."""
+    def in_region(self, region, per_mille: int = SAMPLE_MODULUS):
+        """Return the projects working in the region, named directly or through a
+        municipality, collected from the region's links: of the sample of `per_mille` only
+        (see projects.overview), read through the links' own sample indexes. For a set of
+        the region's projects to read whole; to walk a big region's projects in some order,
+        probed_in_region()."""
+        named = self.model.regions.through.objects.filter(region=region)
+        through_municipality = self.model.municipalities.through.objects.filter(
+            municipality__region=region
+        )
+        if per_mille < SAMPLE_MODULUS:
+            named, through_municipality = (
+                links.alias(sample_key=sample_key("project_id")).filter(sample_key__lt=per_mille)
+                for links in (named, through_municipality)
+            )
+        return self.filter(
+            pk__in=named.values("project").union(through_municipality.values("project"))
+        )
+
+    def probed_in_region(self, region):
+        """Return the projects of in_region(), each project looked up in both of its links:
+        the first 50 by name of a region of most of the projects are then found among the
+        first few hundred names. An OR of two lookups, PostgreSQL answers by hashing all of
+        the region's links first (0.5 s at a million projects); one lookup of a UNION ALL it
+        runs for each project."""
         named = self.model.regions.through.objects.filter(project=OuterRef("pk"), region=region)
         through_municipality = self.model.municipalities.through.objects.filter(
             project=OuterRef("pk"), municipality__region=region
         )
-        # Each project looked up, rather than each region's projects collected: a page of a
-        # region's projects, or a sample of them, then reads what it shows.
-        return self.filter(Exists(named) | Exists(through_municipality))
+        return self.filter(
+            Exists(named.values("project").union(through_municipality.values("project"), all=True))
+        )
 
     def citing(self, document):
         """Return the projects whose record, a section or a figure cites the document, each

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from evaluations.models import PracticeModel, Report
 from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument
-from projects.overview import overview
+from projects.overview import figures_read_from, overview
 from projects.paging import IdsFirstPaginator
 
 # Projects a round's, a region's or an organisation's page lists before it links to the
@@ -135,17 +135,30 @@ class RegionListView(ListView):
 
 
 class RegionDetailView(DetailView):
-    slug_field = "code"
-    slug_url_kwarg = "code"
-    model = Region
+    def get_object(self, queryset=None):
+        regions = Region.objects.filter(code=self.kwargs["code"]).with_project_sizes()
+        if not regions:
+            raise Http404
+        return regions[0]
 
     def get_context_data(self, **kwargs):
-        projects = Project.objects.in_region(self.object)
+        region, size = self.object, self.object.project_size
+        summary, achieved = figures_read_from(
+            Project.objects.in_region(region, size.per_mille), size
+        )
+        # A big region's first projects by name are found by walking the names; a small
+        # one's by sorting its few projects.
+        projects = (
+            Project.objects.probed_in_region(region)
+            if size.estimated
+            else Project.objects.in_region(region)
+        )
         return super().get_context_data(
             projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
             shown=SHOWN,
-            list_query=urlencode({"region": self.object.code}),
-            **overview(projects),
+            list_query=urlencode({"region": region.code}),
+            summary=summary,
+            achieved=achieved,
             **kwargs,
         )
 
