@@ -133,7 +133,7 @@ def test_a_region_of_many_projects_is_walked_by_name_and_figured_from_its_sample
     first = [p.slug for p in exact["projects"]]
     assert [p.slug for p in estimated["projects"]] == first
     assert len(first) == 10
-    assert exact["summary"] == dict(estimated=False, count=10, **_money_and_years(uusimaa))
+    assert (exact["summary"]["count"], exact["summary"]["estimated"]) == (10, False)
     # the figures read the region's sample from its links: the projects with id % 1000 < 100
     per_mille = estimated["region"].project_size.per_mille
     assert per_mille == 100
@@ -145,11 +145,8 @@ def test_a_region_of_many_projects_is_walked_by_name_and_figured_from_its_sample
     }
     assert estimated["summary"]["estimated"] is True
     assert estimated["summary"]["count"] == estimated["region"].project_size.count
-
-
-def _money_and_years(region) -> dict:
-    summary, _achieved = Project.objects.in_region(region).figures()
-    return {k: summary[k] for k in ("money", "first_year", "last_year")}
+    # a smaller sample leaves out the ids from 10 on
+    assert sorted(Project.objects.in_region(uusimaa, 10).values_list("id", flat=True)) == [6, 8]
 
 
 def test_both_ways_to_a_regions_projects_find_the_same_ones():
