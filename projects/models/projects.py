@@ -190,18 +190,14 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         (see projects.overview), read through the links' own sample indexes. For a set of
         the region's projects to read whole; to walk a big region's projects in some order,
         probed_in_region()."""
-        named = self.model.regions.through.objects.filter(region=region)
-        through_municipality = self.model.municipalities.through.objects.filter(
-            municipality__region=region
-        )
+        links = self._region_links(region)
         if per_mille < SAMPLE_MODULUS:
-            named, through_municipality = (
-                links.alias(sample_key=sample_key("project_id")).filter(sample_key__lt=per_mille)
-                for links in (named, through_municipality)
-            )
-        return self.filter(
-            pk__in=named.values("project").union(through_municipality.values("project"))
-        )
+            links = [
+                link.alias(sample_key=sample_key("project_id")).filter(sample_key__lt=per_mille)
+                for link in links
+            ]
+        named, through_municipality = (link.values("project") for link in links)
+        return self.filter(pk__in=named.union(through_municipality))
 
     def probed_in_region(self, region):
         """Return the projects of in_region(), each project looked up in both of its links:
@@ -209,13 +205,18 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         first few hundred names. An OR of two lookups, PostgreSQL answers by hashing all of
         the region's links first (0.5 s at a million projects); one lookup of a UNION ALL it
         runs for each project."""
-        named = self.model.regions.through.objects.filter(project=OuterRef("pk"), region=region)
-        through_municipality = self.model.municipalities.through.objects.filter(
-            project=OuterRef("pk"), municipality__region=region
+        named, through_municipality = (
+            link.filter(project=OuterRef("pk")).values("project")
+            for link in self._region_links(region)
         )
-        return self.filter(
-            Exists(named.values("project").union(through_municipality.values("project"), all=True))
-        )
+        return self.filter(Exists(named.union(through_municipality, all=True)))
+
+    def _region_links(self, region):
+        """Return the links of projects to the region and to its municipalities."""
+        return [
+            self.model.regions.through.objects.filter(region=region),
+            self.model.municipalities.through.objects.filter(municipality__region=region),
+        ]
 
     def citing(self, document):
         """Return the projects whose record, a section or a figure cites the document, each
