@@ -6,7 +6,7 @@ import re
 import pytest
 
 from evaluations.models import PracticeModel, Report
-from projects.models import ContactPerson, Organisation, Project, SourceDocument
+from projects.models import ContactPerson, Organisation, Project, SourceDocument, sources
 from projects.personal_data import public_lines
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -83,6 +83,20 @@ def test_evaluation_report_page_says_what_was_taken_from_it(client):
     assert document.outcome_count == 64
     assert 'href="/hankkeet/toissa-suomessa/"' in page
     assert 'href="/arvioinnit/hyva-alku-vuosiraportti-2019/"' in page
+
+
+@pytest.mark.django_db
+def test_a_count_beyond_the_limit_is_shown_as_over_it(client, monkeypatch):
+    monkeypatch.setattr(sources, "CITING_COUNTED_UP_TO", 20)
+    response = client.get("/lahteet/hyva-alku-arviointi-2020/")
+    page = html(response)
+    document = response.context["sourcedocument"]
+    # 64 figures and 26 projects are counted only as far as 21; 17 recommendations to the end
+    assert (document.outcome_count, document.project_count) == (21, 21)
+    assert document.recommendation_count == 17
+    assert "<dt>Hankkeet</dt><dd>yli 20</dd>" in page
+    assert "<dt>Tavoitteet ja toteumat</dt><dd>yli 20</dd>" in page
+    assert "<dt>Suositukset</dt><dd>17</dd>" in page
 
 
 @pytest.mark.django_db

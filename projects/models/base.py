@@ -48,6 +48,18 @@ def subquery_count(queryset) -> Subquery:
     return Subquery(counted.values("row_count"))
 
 
+def capped_count(queryset, up_to: int) -> Func:
+    """Return the number of rows of a correlated subquery counted up to `up_to` + 1, to
+    annotate each outer row with: a larger number stands for "more than `up_to`". A document
+    that a million generated records cite took 0.4 s to count to the end."""
+    rows = queryset.order_by().values(one=Value(1))[: up_to + 1]
+    return Func(
+        Subquery(rows),
+        template="(SELECT COUNT(*) FROM %(expressions)s AS capped)",
+        output_field=IntegerField(),
+    )
+
+
 def union_count(union) -> Func:
     """Return the number of rows of a correlated union of subqueries (a row once, however
     many of them hold it), to annotate each outer row with."""

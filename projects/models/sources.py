@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.personal_data import public_lines, public_text
 
-from .base import NaturalKeyModel, NaturalKeyQuerySet, subquery_count
+from .base import NaturalKeyModel, NaturalKeyQuerySet, capped_count
 
 # What a source document page counts: the records read from it, by app and model.
 CITING_MODELS = {
@@ -25,16 +25,19 @@ CITING_MODELS = {
     "mention_count": ("evaluations", "ProjectMention"),
     "practice_model_count": ("evaluations", "PracticeModel"),
 }
+# A larger count shows as "over 10 000": a real document is read into hundreds of records.
+CITING_COUNTED_UP_TO = 10_000
 
 
 class SourceDocumentQuerySet(NaturalKeyQuerySet):
     def with_record_counts(self):
         """Annotate how many records of each kind cite the document (CITING_MODELS), in the
-        document's own query."""
+        document's own query, each counted up to CITING_COUNTED_UP_TO."""
         return self.annotate(
             **{
-                name: subquery_count(
-                    apps.get_model(app, model).objects.filter(document=OuterRef("pk"))
+                name: capped_count(
+                    apps.get_model(app, model).objects.filter(document=OuterRef("pk")),
+                    CITING_COUNTED_UP_TO,
                 )
                 for name, (app, model) in CITING_MODELS.items()
             }

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from projects.models import Outcome
 from projects.search import snippet_html
@@ -29,6 +29,14 @@ def number(value, decimal_pos=None) -> str:
     if isinstance(value, Decimal):
         value = value.normalize()  # 4.50 -> "4,5" and 60.00 -> "60": no trailing zeros
     return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def count_up_to(value, limit) -> str:
+    """Format a count taken up to `limit` + 1 (capped_count): "over 10 000" beyond `limit`."""
+    if value > limit:
+        return gettext("over %(number)s") % {"number": number(limit)}
+    return number(value)
 
 
 @register.filter

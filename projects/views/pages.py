@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from evaluations.models import PracticeModel, Report
 from projects import stats
-from projects.models import FundingRound, Organisation, Project, Region, SourceDocument
+from projects.models import FundingRound, Organisation, Project, Region, SourceDocument, sources
 from projects.overview import figures_read_from, overview
 from projects.paging import IdsFirstPaginator
 
@@ -185,6 +185,7 @@ class SourceDetailView(DetailView):
         return super().get_context_data(
             projects=Project.objects.citing(self.object)[:SHOWN],
             shown=SHOWN,
+            counted_up_to=sources.CITING_COUNTED_UP_TO,
             reports=Report.objects.filter(document=self.object),
             practice_models=PracticeModel.objects.filter(document=self.object),
             **kwargs,
