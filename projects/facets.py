@@ -2,8 +2,9 @@
 
 A facet's counts are taken with every other filter applied but not its own, so that choosing
 round 1 still shows what round 2 would add (several values of one filter combine with "or").
-All facets are counted in one SQL statement (UNION ALL of one GROUP BY per facet). A facet
-whose projects are too many to count is counted in the sample of projects.overview, scaled.
+All facets are counted in one SQL statement (UNION ALL of one GROUP BY per facet), which also
+sums up the figures of the filtered set. A facet whose projects are too many to count is
+counted in the sample of projects.overview, scaled.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from django.db.models import Model
 from projects.models import FundingRound, Organisation, Programme, Project, Region, TargetGroup
 from projects.models.base import select_sql
 from projects.models.funding import Decision
-from projects.overview import Size, sizes
+from projects.models.projects import FIGURES_COLUMNS, figures_of, figures_sql
+from projects.overview import Size, scaled, sizes
 
 
 @dataclass
@@ -78,31 +80,47 @@ COUNTING = {
 }
 
 
-def _counted_rows(filterset, sets: dict) -> list[tuple]:
-    """Return the rows (facet, value, label, count) of every facet in one statement. Each set of
-    projects a facet counts (sets: facet name -> queryset) is read once, into a materialised
-    CTE with the columns the facets group by: a search's matches are found once, not once per
-    facet."""
+def _counted(filterset, filtered, sets: dict) -> tuple[tuple, list[tuple]]:
+    """Return the row of figures_sql() over `filtered` (the projects of the filtered set that
+    its size reads) and the rows (facet, value, label, count) of every facet, in one
+    statement. Each set of projects read (sets: facet name -> queryset) is read once, into a
+    materialised CTE with the columns the figures and the facets read: a search's matches
+    are found once, not once for the figures and once per facet."""
     ctes, params = {}, []
-    for projects in sets.values():
+    for projects in (filtered, *sets.values()):
         if id(projects) not in ctes:
-            sql, cte_params = select_sql(projects.order_by().values(*SET_COLUMNS))
+            if projects is filtered:
+                columns = projects.figured(*SET_COLUMNS[1:])
+            else:
+                columns = projects.order_by().values(*SET_COLUMNS)
+            sql, cte_params = select_sql(columns)
             ctes[id(projects)] = (f"facet_set_{len(ctes)}", sql)
             params += cte_params
+    figures, figures_params = figures_sql(ctes[id(filtered)][0])
+    params += figures_params
     counted = []
     for name in filterset.FACETS:
         counted.append(f"({COUNTING[name].sql(ctes[id(sets[name])][0])})")
         params.append(name)
     with_sql = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in ctes.values())
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {with_sql} {' UNION ALL '.join(counted)}", params)
-        return cursor.fetchall()
+        cursor.execute(
+            f"""WITH {with_sql} SELECT * FROM ({figures}) AS figures, (
+                SELECT array_agg(facet), array_agg(value), array_agg(label), array_agg(n)
+                FROM ({" UNION ALL ".join(counted)}) AS counted (facet, value, label, n)
+            ) AS facets""",
+            params,
+        )
+        row = cursor.fetchone()
+    facet_columns = (column or [] for column in row[FIGURES_COLUMNS:])
+    return row[:FIGURES_COLUMNS], list(zip(*facet_columns, strict=True))
 
 
-def facet_counts(filterset, size: Size) -> list[Facet]:
-    """Return the facets of a bound ProjectFilter, options by count, selected ones first.
-    `size` is that of filterset.qs; a facet whose own filter is chosen counts a larger set,
-    which is sized here."""
+def facets_and_figures(filterset, size: Size) -> tuple[list[Facet], dict, list[dict]]:
+    """Return the facets of a bound ProjectFilter, options by count, selected ones first, and
+    the summary and achieved totals of its projects (overview.figures()). `size` is that of
+    filterset.qs; a facet whose own filter is chosen counts a larger set, which is sized
+    here."""
     searched = filterset.has_query()
     own_filter_chosen = [name for name in filterset.FACETS if name in filterset.data]
     bases = {name: filterset.without(name) for name in own_filter_chosen}
@@ -115,7 +133,7 @@ def facet_counts(filterset, size: Size) -> list[Facet]:
         name: base_sizes[name].read(bases[name], searched) if name in bases else every_filter
         for name in filterset.FACETS
     }
-    rows = _counted_rows(filterset, sets)
+    figures_row, rows = _counted(filterset, every_filter, sets)
     labels = {
         "status": dict(Project.Status.choices),
         "decision": dict(Decision.Outcome.choices),
@@ -135,7 +153,7 @@ def facet_counts(filterset, size: Size) -> list[Facet]:
                 facet_size.estimated,
             )
         )
-    return [
+    facets = [
         Facet(
             name,
             filterset.filters[name].label,
@@ -143,3 +161,4 @@ def facet_counts(filterset, size: Size) -> list[Facet]:
         )
         for name in filterset.FACETS
     ]
+    return facets, *scaled(*figures_of(figures_row), size)

@@ -187,7 +187,12 @@ def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[di
 def figures_read_from(read, size: Size) -> tuple[dict, list[dict]]:
     """Return what figures() does from `read`, the projects of the set that Size.read()
     gives, for a set whose sample is better found another way (a region's, in its links)."""
-    summary, achieved = read.figures()
+    return scaled(*read.figures(), size)
+
+
+def scaled(summary: dict, achieved: list[dict], size: Size) -> tuple[dict, list[dict]]:
+    """Return the figures of the projects Size.read() gives as those of the whole set: its
+    count, and the sample's money and achieved totals scaled up, when it is estimated."""
     if size.estimated:
         summary["count"] = size.count
         summary["money"] = size.scaled(summary["money"])

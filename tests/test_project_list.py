@@ -118,13 +118,13 @@ def test_pages_beyond_the_list_are_not_found(client, page):
 def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
     client, django_assert_num_queries
 ):
-    # size (capped counts) + figures (count, money, years and achieved totals) + all facets
-    # (one UNION ALL) + page + implementations + regions
-    with django_assert_num_queries(6):
+    # size (capped counts) + all facets and the figures (count, money, years and achieved
+    # totals) in one statement + page + implementations + regions
+    with django_assert_num_queries(5):
         client.get("/hankkeet/")
     # + the chosen round and region (form validation) + the sizes of the sets the round and
     # region facets count (one query)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
 
 

@@ -60,6 +60,54 @@ def sample_key(id_field: str) -> Mod:
     return Mod(id_field, SAMPLE_MODULUS, output_field=models.BigIntegerField())
 
 
+def figures_sql(projects: str) -> tuple[str, list]:
+    """Return the SQL and parameters of the one row of ProjectQuerySet.figures() over the
+    projects of the CTE named `projects` (ProjectQuerySet.figured()), for figures_of()."""
+    achieved = (
+        Outcome.objects.filter(
+            # An array, not IN (subquery): the index is probed once per project of the set (a
+            # few thousand at most), which the planner then never trades for a scan of every
+            # project's outcomes hashed against the set.
+            RawSQL(
+                f"{Outcome._meta.db_table}.project_id = ANY(ARRAY(SELECT id FROM {projects}))",
+                (),
+                output_field=models.BooleanField(),
+            ),
+            stage=Outcome.Stage.ACHIEVED,
+            unit=Outcome.Unit.PERSONS,
+            kind__in=COMPARABLE_OUTCOMES,
+        )
+        .values("kind")
+        .annotate(total=Sum("value"), projects=Count("project", distinct=True))
+        .order_by()
+    )
+    achieved_sql, params = achieved.query.sql_with_params()
+    sql = f"""SELECT * FROM (
+            SELECT count(*), sum(money), min(extract(year FROM start_date))::int,
+                max(extract(year FROM end_date))::int
+            FROM {projects}
+        ) AS summary, (
+            SELECT array_agg(kind ORDER BY kind), array_agg(total ORDER BY kind),
+                array_agg(projects ORDER BY kind)
+            FROM ({achieved_sql}) AS by_kind
+        ) AS achieved"""
+    return sql, list(params)
+
+
+FIGURES_COLUMNS = 7  # of a row of figures_sql()
+
+
+def figures_of(row) -> tuple[dict, list[dict]]:
+    """Return the summary and the achieved totals of a row of figures_sql()."""
+    count, money, first_year, last_year, kinds, totals, projects = row
+    summary = dict(count=count, money=money, first_year=first_year, last_year=last_year)
+    achieved = [
+        dict(kind=kind, total=total, projects=projects)
+        for kind, total, projects in zip(kinds or [], totals or [], projects or [], strict=True)
+    ]
+    return summary, achieved
+
+
 class ProjectQuerySet(NaturalKeyQuerySet):
     def among(self, ids):
         """Return these projects, their annotations and joins kept, limited to `ids`, a
@@ -77,49 +125,19 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         """Return the summary of these projects (count, money, first and last year) and the
         sums of their comparable achieved figures (persons) by kind, in one statement that
         reads the projects once: a search's matches are found once, not twice."""
-        projects_sql, params = select_sql(
-            self.order_by().values("id", "start_date", "end_date", money=MONEY_EXPRESSION)
-        )
-        achieved = (
-            Outcome.objects.filter(
-                # An array, not IN (subquery): the index is probed once per project of the
-                # set (a few thousand at most), which the planner then never trades for a
-                # scan of every project's outcomes hashed against the set.
-                RawSQL(
-                    f"{Outcome._meta.db_table}.project_id = ANY(ARRAY(SELECT id FROM figured))",
-                    (),
-                    output_field=models.BooleanField(),
-                ),
-                stage=Outcome.Stage.ACHIEVED,
-                unit=Outcome.Unit.PERSONS,
-                kind__in=COMPARABLE_OUTCOMES,
-            )
-            .values("kind")
-            .annotate(total=Sum("value"), projects=Count("project", distinct=True))
-            .order_by()
-        )
-        achieved_sql, achieved_params = achieved.query.sql_with_params()
+        projects_sql, params = select_sql(self.figured())
+        sql, figures_params = figures_sql("figured")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""WITH figured AS MATERIALIZED ({projects_sql})
-                SELECT * FROM (
-                    SELECT count(*), sum(money), min(extract(year FROM start_date))::int,
-                        max(extract(year FROM end_date))::int
-                    FROM figured
-                ) AS summary, (
-                    SELECT array_agg(kind ORDER BY kind), array_agg(total ORDER BY kind),
-                        array_agg(projects ORDER BY kind)
-                    FROM ({achieved_sql}) AS by_kind
-                ) AS achieved""",
-                [*params, *achieved_params],
+                f"WITH figured AS MATERIALIZED ({projects_sql}) {sql}", [*params, *figures_params]
             )
-            count, money, first_year, last_year, kinds, totals, projects = cursor.fetchone()
-        summary = dict(count=count, money=money, first_year=first_year, last_year=last_year)
-        achieved_totals = [
-            dict(kind=kind, total=total, projects=projects)
-            for kind, total, projects in zip(kinds or [], totals or [], projects or [], strict=True)
-        ]
-        return summary, achieved_totals
+            return figures_of(cursor.fetchone())
+
+    def figured(self, *columns: str):
+        """Return the values of each project that figures_sql() reads, and `columns`."""
+        return self.order_by().values(
+            "id", *columns, "start_date", "end_date", money=MONEY_EXPRESSION
+        )
 
     def for_list(self):
         """Return projects with what a list row shows, in a fixed number of queries."""

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from projects import exports, paging
-from projects.facets import facet_counts
+from projects.facets import facets_and_figures
 from projects.filters import ProjectFilter
 from projects.models import Project, SectionSource, SourceDocument
-from projects.overview import figures, sizes
+from projects.overview import sizes
 from projects.search import annotate_headlines, bounded_ranking
 
 
@@ -24,7 +24,6 @@ class ProjectListView(ListView):
         projects = self.filterset.qs
         searched = self.filterset.has_query()
         (self.size,) = sizes(projects, searched=searched)
-        self.summary, self.achieved = figures(projects, self.size, searched)
         projects, ranked_at_most = bounded_ranking(projects, self.filterset, self.size.count)
         self.ranked_among_first_found = ranked_at_most is not None
         self.listed_at_most = ranked_at_most or paging.LISTED_AT_MOST
@@ -42,14 +41,13 @@ class ProjectListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context = super().get_context_data(**kwargs)
+        facets, summary, achieved = facets_and_figures(self.filterset, self.size)
         return context | dict(
             filter=self.filterset,
-            facets=facet_counts(self.filterset, self.size),
-            summary=self.summary,
-            achieved=self.achieved,
-            listed_at_most=self.listed_at_most
-            if self.summary["count"] > self.listed_at_most
-            else None,
+            facets=facets,
+            summary=summary,
+            achieved=achieved,
+            listed_at_most=self.listed_at_most if self.size.count > self.listed_at_most else None,
             ranked_among_first_found=self.ranked_among_first_found,
             query_string=query.urlencode(),
             current_query=[
