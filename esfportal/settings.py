@@ -100,11 +100,13 @@ DATABASES = {
 # memory enough that a common word's match bitmap at a million projects stays exact; and a
 # random read costed as what it is on SSDs or in memory, not on a spinning disk (the default
 # 4), so that a set of a few thousand projects is probed through the link tables' indexes
-# rather than joined to every link. Empty to send nothing (e.g. through a pooler that
-# refuses startup options).
+# rather than joined to every link; and no parallel workers for a request's query, which on a
+# small machine compete with the other requests for the same cores. Empty to send nothing (e.g.
+# through a pooler that refuses startup options).
 DATABASE_SESSION_OPTIONS = env_str(
     "DATABASE_SESSION_OPTIONS",
-    "-c cursor_tuple_fraction=1 -c work_mem=32MB -c random_page_cost=1.1",
+    "-c cursor_tuple_fraction=1 -c work_mem=32MB -c random_page_cost=1.1"
+    " -c max_parallel_workers_per_gather=0",
 )
 # A streaming read replica of the primary takes the reads (esfportal/routers.py). Tests mirror
 # it to the test database instead of creating one for it.

@@ -101,6 +101,7 @@ def test_the_pages_link_hashed_static_files_that_browsers_keep_for_a_year(
 
 @pytest.mark.django_db
 def test_every_connection_plans_cursors_for_their_whole_result_with_room_for_exact_bitmaps():
+    # and without parallel workers
     with connection.cursor() as cursor:
         cursor.execute("SHOW cursor_tuple_fraction")
         assert cursor.fetchone() == ("1",)
@@ -108,3 +109,5 @@ def test_every_connection_plans_cursors_for_their_whole_result_with_room_for_exa
         assert cursor.fetchone() == ("32MB",)
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone() == ("1.1",)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
