@@ -159,15 +159,35 @@ def test_project_page_queries_do_not_grow_with_outcomes_or_implementers(
     client, django_assert_num_queries
 ):
     project = Project.objects.get(slug="kaveria-ei-jateta")
-    # 1 project with round, programme, funder, administrator and decision, and the names
-    # of its umbrella project, regions, municipalities, target groups and subprojects; prefetches:
-    # 2 implementers with organisations, 3 outputs, 4 outcomes, 5 section sources, 6 decision
-    # stages, 7 budget lines, 8 report mentions with reports, 9 practice models; then 10 the
-    # cited source documents with the contact persons' lines and names to leave out of them.
-    with django_assert_num_queries(10):
+    # 1 project with round, programme, funder, administrator and decision, the names of its
+    # umbrella project, regions, municipalities, target groups and subprojects, and which
+    # cited relations have rows; prefetches: 2 implementers with organisations, 3 decision
+    # stages, 4 budget lines, 5 outcomes, 6 section sources (it has no outputs, report
+    # mentions or practice models); then 7 the cited source documents with the contact
+    # persons' lines and names to leave out of them.
+    with django_assert_num_queries(7):
         client.get("/hankkeet/kaveria-ei-jateta/")
     add_rows(project, 20)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get("/hankkeet/kaveria-ei-jateta/")
     assert len(response.context["project"].outcomes.all()) == 31
     assert len(response.context["project"].implementations.all()) == 21
+
+
+@pytest.mark.parametrize(
+    "slug, queries, practice_models",
+    [
+        # project, implementers, section sources, documents: nothing else to ask for
+        ("kotona-suomessa", 4, 0),
+        # + outcomes, report mentions with reports, their recommendations, practice models
+        ("kaiku", 8, 1),
+    ],
+)
+def test_project_page_asks_only_for_the_cited_records_the_project_has(
+    client, django_assert_num_queries, slug, queries, practice_models
+):
+    with django_assert_num_queries(queries):
+        response = client.get(f"/hankkeet/{slug}/")
+    project = response.context["project"]
+    assert len(project.practice_models.all()) == practice_models
+    assert len(project.outputs.all()) == 0

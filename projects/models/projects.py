@@ -3,7 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Mod
 from django.db.models.sql.where import WhereNode
@@ -127,6 +127,49 @@ def named_records_sql() -> str:
             ORDER BY subproject.name))"""
 
 
+# The relations of a project whose records its page cites, each with what to prefetch of it.
+CITED_RELATIONS = ["outputs", "outcomes", "sources", "mentions", "practice_models"]
+
+
+def cited_relations_sql() -> str:
+    """Return the SQL of a project's `cited` (ProjectQuerySet.for_detail()): whether it has
+    records in each of CITED_RELATIONS, {"outputs": true, ...}."""
+    project = Project._meta.db_table
+    exists = []
+    for name in CITED_RELATIONS:
+        relation = Project._meta.get_field(name)
+        records, column = relation.related_model._meta.db_table, relation.field.column
+        exists.append(f"'{name}', EXISTS(SELECT 1 FROM {records} WHERE {column} = {project}.id)")
+    return f"SELECT jsonb_build_object({', '.join(exists)})"
+
+
+def prefetch_cited(project: "Project") -> None:
+    """Prefetch the project's records of CITED_RELATIONS (for_detail()'s `cited`), a query for
+    each relation that has any. Those it has none of are known empty without asking: most
+    projects have records in one or two of the five, and each query took about a
+    millisecond."""
+    mention = apps.get_model("evaluations", "ProjectMention")  # evaluations imports this
+    lookups = {
+        "mentions": [
+            Prefetch(
+                "mentions",
+                queryset=mention.objects.select_related("report").order_by(
+                    "-report__year", "report__title"
+                ),
+            ),
+            "mentions__report__recommendations",
+        ]
+    }
+    prefetched = []
+    for name in CITED_RELATIONS:
+        if project.cited[name]:
+            prefetched += lookups.get(name, [name])
+        else:
+            records = Project._meta.get_field(name).related_model
+            prefetched.append(Prefetch(name, queryset=records.objects.none()))
+    prefetch_related_objects([project], *prefetched)
+
+
 FIGURES_COLUMNS = 7  # of a row of figures_sql()
 
 
@@ -177,32 +220,19 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         return self._with_implementations().prefetch_related("regions")
 
     def for_detail(self):
-        """Return projects with every related record a project page shows, in one query per
-        cited relation however many rows each has. The records the page only names (its
+        """Return projects with what a project page shows but its cited records, which
+        prefetch_cited() adds once the project is found. The records the page only names (its
         places, target groups, umbrella project and subprojects) come as `named`, one JSON
-        value of the project's own query (named_records_sql()). The cited documents are
-        attached afterwards (SourceDocument.objects.attach_to), so that each document's text
-        is loaded once."""
-        mention = apps.get_model("evaluations", "ProjectMention")  # evaluations imports this
+        value of the project's own query (named_records_sql()); `cited` says which cited
+        relations have rows (cited_relations_sql())."""
         return (
             self._with_implementations()
             .select_related("administrator", "decision")
-            .annotate(named=RawSQL(named_records_sql(), (), output_field=models.JSONField()))
-            .prefetch_related(
-                "outputs",
-                "outcomes",
-                "sources",
-                "decision__stages",
-                "decision__money_lines",
-                Prefetch(
-                    "mentions",
-                    queryset=mention.objects.select_related("report").order_by(
-                        "-report__year", "report__title"
-                    ),
-                ),
-                "mentions__report__recommendations",
-                "practice_models",
+            .annotate(
+                named=RawSQL(named_records_sql(), (), output_field=models.JSONField()),
+                cited=RawSQL(cited_relations_sql(), (), output_field=models.JSONField()),
             )
+            .prefetch_related("decision__stages", "decision__money_lines")
         )
 
     def _with_implementations(self):

@@ -11,6 +11,7 @@ from projects import exports, paging
 from projects.facets import facets_and_figures
 from projects.filters import ProjectFilter
 from projects.models import Project, SectionSource, SourceDocument
+from projects.models.projects import prefetch_cited
 from projects.overview import sizes
 from projects.search import annotate_headlines, bounded_ranking
 
@@ -108,6 +109,7 @@ class ProjectDetailView(DetailView):
 
     def get_object(self, queryset=None):
         project = super().get_object(queryset)
+        prefetch_cited(project)
         SourceDocument.objects.attach_to(self.cited_records(project))
         return project
 
