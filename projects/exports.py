@@ -2,6 +2,8 @@
 
 Rows come from one server-side cursor (QuerySet.iterator), with places, implementers and
 target groups gathered per row by array subqueries, so memory stays flat at any row count.
+Every cell comes from PostgreSQL as csv.writer writes it (lists joined, the address built):
+converting each of a million cells in Python took half the export's time.
 """
 
 import csv
@@ -10,7 +12,7 @@ from collections.abc import Iterator
 from itertools import batched
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, OuterRef, Value
+from django.db.models import F, Func, OuterRef, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -50,28 +52,24 @@ DEFAULT_COLUMNS = [
     "url",
 ]
 
-# Per-row lists, each a correlated subquery: no GROUP BY over the whole export.
+# Per-row lists, each a correlated subquery joined into one text: no GROUP BY over the whole
+# export.
 LISTS = {
-    "implementers": ArraySubquery(
-        Implementation.objects.filter(project=OuterRef("pk"))
-        .order_by("position")
-        .values(label=Concat(F("organisation__name"), Value(" ("), F("role"), Value(")")))
-    ),
-    "regions": ArraySubquery(
-        Region.objects.filter(projects=OuterRef("pk")).order_by("name").values("name")
-    ),
-    "municipalities": ArraySubquery(
-        Municipality.objects.filter(projects=OuterRef("pk")).order_by("name").values("name")
-    ),
-    "target_groups": ArraySubquery(
-        TargetGroup.objects.filter(projects=OuterRef("pk")).order_by("name").values("name")
-    ),
+    "implementers": Implementation.objects.filter(project=OuterRef("pk"))
+    .order_by("position")
+    .values(label=Concat(F("organisation__name"), Value(" ("), F("role"), Value(")"))),
+    "regions": Region.objects.filter(projects=OuterRef("pk")).order_by("name").values("name"),
+    "municipalities": Municipality.objects.filter(projects=OuterRef("pk"))
+    .order_by("name")
+    .values("name"),
+    "target_groups": TargetGroup.objects.filter(projects=OuterRef("pk"))
+    .order_by("name")
+    .values("name"),
 }
 FIELDS = {
     "funding_round": "funding_round__name",
     "programme": "programme__name",
     "funder": "funder__name",
-    "url": "slug",
 }
 
 
@@ -96,33 +94,31 @@ def parse_columns(values: list[str]) -> list[str]:
 
 def csv_lines(queryset, columns: list[str], base_url: str) -> Iterator[str]:
     """Yield the CSV text of the projects: a byte-order mark for Excel, a header, the rows,
-    ROWS_PER_PIECE rows at a time: a piece per row cost the server a write per row."""
+    ROWS_PER_PIECE rows at a time: a piece per row cost the server a write per row. Dates
+    are written as ISO dates and no value as an empty cell, as csv.writer does."""
     writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow([str(COLUMNS[name]) for name in columns])
-    annotations = {f"list_{name}": LISTS[name] for name in columns if name in LISTS}
-    fields = [f"list_{name}" if name in LISTS else FIELDS.get(name, name) for name in columns]
-    rows = queryset.annotate(**annotations).values_list(*fields)
-    project_url = base_url + reverse("projects:project-detail", args=["SLUG"])
-    lines = (
-        writer.writerow(
-            [cell(name, value, project_url) for name, value in zip(columns, row, strict=True)]
-        )
-        for row in rows.iterator(chunk_size=ROWS_PER_PIECE)
+    prefix, suffix = (base_url + reverse("projects:project-detail", args=["SLUG"])).split("SLUG")
+    cells = {
+        "url": Concat(Value(prefix), F("slug"), Value(suffix), output_field=TextField()),
+        **{
+            name: Func(
+                ArraySubquery(items),
+                Value("; "),
+                function="array_to_string",
+                output_field=TextField(),
+            )
+            for name, items in LISTS.items()
+        },
+    }
+    rows = queryset.annotate(
+        **{f"cell_{name}": cells[name] for name in columns if name in cells}
+    ).values_list(
+        *(f"cell_{name}" if name in cells else FIELDS.get(name, name) for name in columns)
     )
+    lines = (writer.writerow(row) for row in rows.iterator(chunk_size=ROWS_PER_PIECE))
     for piece in batched(lines, ROWS_PER_PIECE):
         yield "".join(piece)
-
-
-def cell(column: str, value, project_url: str):
-    if value is None:
-        return ""
-    if column == "url":
-        return project_url.replace("SLUG", value)
-    if isinstance(value, list):
-        return "; ".join(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 def file_name(today: datetime.date) -> str:

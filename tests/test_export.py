@@ -37,6 +37,23 @@ def test_chosen_columns_come_in_their_fixed_order(client):
     assert rows[1] == ["Kaveria ei jätetä", "Etelä-Savo", "216618.00"]
 
 
+def test_lists_are_joined_dates_iso_and_missing_values_empty(client):
+    _, rows = export(
+        client,
+        {
+            "q": "Kaiku",
+            "columns": ["name", "municipalities", "target_groups", "start_date", "approved_total"],
+        },
+    )
+    assert rows[1] == [
+        "Kaiku",
+        "Joensuu; Kontiolahti",
+        "Pitkäaikaistyöttömät ja vaikeasti työllistyvät; Syrjäytymisvaarassa olevat; Työttömät",
+        "2015-08-01",
+        "",
+    ]
+
+
 def test_implementers_and_links_are_in_the_default_columns(client):
     _, rows = export(client, {"implementer": "koulutuskuntayhtyma-tavastia"})
     header, first = rows[0], rows[1]
