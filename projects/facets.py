@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Model
 
+from projects import overview
 from projects.models import FundingRound, Organisation, Programme, Project, Region, TargetGroup
 from projects.models.base import select_sql
 from projects.models.funding import Decision
@@ -126,7 +127,11 @@ def facets_and_figures(filterset, size: Size) -> tuple[list[Facet], dict, list[d
     bases = {name: filterset.without(name) for name in own_filter_chosen}
     base_sizes = {}
     if bases:
-        counted = sizes(*bases.values(), searched=searched, within=size)
+        # Exact only up to READ_AT_MOST: a larger base is read in a sample of at most that many
+        # projects, as its options' counts need no more than two significant digits.
+        counted = sizes(
+            *bases.values(), searched=searched, within=size, exact_up_to=overview.READ_AT_MOST
+        )
         base_sizes = dict(zip(bases, counted, strict=True))
     every_filter = size.read(filterset.qs, searched)
     sets = {

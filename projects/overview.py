@@ -65,8 +65,11 @@ def sample(projects, per_mille: int, searched: bool = False):
     return projects.filter(sample_key__lt=per_mille)
 
 
-def sizes(*querysets, searched: bool = False, within: Size | None = None) -> list[Size]:
-    """Return the size of each set of projects, in one query however many sets.
+def sizes(
+    *querysets, searched: bool = False, within: Size | None = None, exact_up_to: int | None = None
+) -> list[Size]:
+    """Return the size of each set of projects, in one query however many sets; exact up to
+    `exact_up_to` projects (EXACT_UP_TO unless given), which EXACT_UP_TO stands for below.
 
     Each count is capped at EXACT_UP_TO + 1, and only the counts needed are taken: PostgreSQL
     runs a CASE branch's subquery only when the branch is taken. The smallest sample is
@@ -78,6 +81,7 @@ def sizes(*querysets, searched: bool = False, within: Size | None = None) -> lis
     Sets that each hold a set of size `within` (the bases of facet counts hold the filtered
     set) are, when that was estimated, estimated too: only their smallest sample is counted,
     and their sample is the largest it predicts to hold at most EXACT_UP_TO projects."""
+    exact_up_to = exact_up_to or EXACT_UP_TO
     smallest, *larger = sorted(SAMPLE_LEVELS)
     predicted = within is not None and within.estimated
     ctes, selected, params = [], [], []
@@ -88,13 +92,14 @@ def sizes(*querysets, searched: bool = False, within: Size | None = None) -> lis
                 selected.append("NULL")
                 continue
             part = queryset if level == SAMPLE_MODULUS else sample(queryset, level, searched)
-            sql, part_params = select_sql(part.order_by().values("pk")[: EXACT_UP_TO + 1])
+            sql, part_params = select_sql(part.order_by().values("pk")[: exact_up_to + 1])
             count = f"(SELECT count(*) FROM ({sql}) AS capped)"
             if level == SAMPLE_MODULUS:
                 largest = larger[-1]
-                condition = f"{counts[largest]} <= {_could_hold_a_small_set(largest)}"
+                small = _could_hold_a_small_set(largest, exact_up_to)
+                condition = f"{counts[largest]} <= {small}"
             elif level != smallest:
-                condition = f"{counts[smallest]} * {level // smallest} <= {EXACT_UP_TO}"
+                condition = f"{counts[smallest]} * {level // smallest} <= {exact_up_to}"
             if level != smallest:
                 count = f"CASE WHEN {condition} THEN {count} END"
             name = f"size_{len(ctes)}"
@@ -108,8 +113,8 @@ def sizes(*querysets, searched: bool = False, within: Size | None = None) -> lis
     width = len(SAMPLE_LEVELS) + 1
     counts_of_each = [counted[at : at + width] for at in range(0, len(counted), width)]
     if predicted:
-        return [_predicted(counts[0]) for counts in counts_of_each]
-    return [_size(counts) for counts in counts_of_each]
+        return [_predicted(counts[0], exact_up_to) for counts in counts_of_each]
+    return [_size(counts, exact_up_to) for counts in counts_of_each]
 
 
 def sizes_by_key(count, keys) -> dict:
@@ -138,20 +143,21 @@ def sizes_by_key(count, keys) -> dict:
     return {key: _size(counts[key]) for key in keys}
 
 
-def _could_hold_a_small_set(per_mille: int) -> float:
+def _could_hold_a_small_set(per_mille: int, exact_up_to: int | None = None) -> float:
     """Return the most projects a sample of `per_mille` can hold of a set of at most
     EXACT_UP_TO: the mean plus seven standard deviations (the count is Poisson-like, as
     ids are unrelated to any filter), so a larger count means a larger set."""
-    mean = EXACT_UP_TO * per_mille / SAMPLE_MODULUS
+    mean = (exact_up_to or EXACT_UP_TO) * per_mille / SAMPLE_MODULUS
     return mean + 7 * math.sqrt(mean)
 
 
-def _size(counts) -> Size:
+def _size(counts, exact_up_to: int | None = None) -> Size:
     """Return the size the counts tell (smallest sample first, the whole set last, None where
     not counted): the whole set's when within EXACT_UP_TO; else the count of the largest
     sample within EXACT_UP_TO, scaled, and the largest sample within READ_AT_MOST to read."""
+    exact_up_to = exact_up_to or EXACT_UP_TO
     *sampled, whole = counts
-    if whole is not None and whole <= EXACT_UP_TO:
+    if whole is not None and whole <= exact_up_to:
         return Size(whole)
     counted = [
         (level, count)
@@ -160,22 +166,23 @@ def _size(counts) -> Size:
     ]
     # The smallest sample is always counted, and is all there is to go by when even it
     # holds more than the limits (a set of millions of projects).
-    level, count = max([pair for pair in counted if pair[1] <= EXACT_UP_TO], default=counted[0])
+    level, count = max([pair for pair in counted if pair[1] <= exact_up_to], default=counted[0])
     read = max([pair for pair in counted if pair[1] <= READ_AT_MOST], default=counted[0])[0]
-    return Size(_estimated_count(count, level), read)
+    return Size(_estimated_count(count, level, exact_up_to), read)
 
 
-def _predicted(in_smallest: int) -> Size:
+def _predicted(in_smallest: int, exact_up_to: int) -> Size:
     """Return the size of a set known to be estimated from the count of its smallest sample:
     its sample is the largest the count predicts to hold at most READ_AT_MOST projects."""
     smallest = min(SAMPLE_LEVELS)
     fitting = [level for level in SAMPLE_LEVELS if in_smallest * level // smallest <= READ_AT_MOST]
-    return Size(_estimated_count(in_smallest, smallest), max(fitting, default=smallest))
+    count = _estimated_count(in_smallest, smallest, exact_up_to)
+    return Size(count, max(fitting, default=smallest))
 
 
-def _estimated_count(sampled: int, per_mille: int) -> int:
-    # Never within EXACT_UP_TO: the set was found to hold more.
-    return max(Size(EXACT_UP_TO + 1, per_mille).scaled(sampled), EXACT_UP_TO + 1)
+def _estimated_count(sampled: int, per_mille: int, exact_up_to: int) -> int:
+    # Never within the exact limit: the set was found to hold more.
+    return max(Size(exact_up_to + 1, per_mille).scaled(sampled), exact_up_to + 1)
 
 
 def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[dict]]:

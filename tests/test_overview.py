@@ -3,6 +3,7 @@ huge (projects.overview). The real records are 30 projects, so "huge" is made sm
 lowering EXACT_UP_TO; the sample is the projects whose id modulo 1000 is below per mille."""
 
 import re
+from collections import Counter
 from itertools import pairwise
 
 import pytest
@@ -131,6 +132,28 @@ def test_the_list_marks_estimated_figures_and_facet_counts(client, monkeypatch):
     assert options
     assert all(option.estimated for option in options)
     assert "(≈ " in content
+
+
+@pytest.mark.django_db
+def test_a_facet_counting_more_than_read_at_most_reads_a_sample_the_list_stays_exact(
+    client, monkeypatch
+):
+    monkeypatch.setattr(overview, "READ_AT_MOST", 20)  # 30 projects; 9 in the 10 ‰ sample
+    response = client.get("/hankkeet/", {"status": "ended"})
+    ended = Project.objects.filter(status="ended").count()
+    assert response.context["summary"]["count"] == ended
+    assert response.context["summary"]["estimated"] is False
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    # The status facet counts all 30 projects, more than 20: in the 10 ‰ sample, scaled.
+    in_sample = Counter(p.status for p in Project.objects.all() if p.id % 1000 < 10)
+    assert {o.value: o.count for o in facets["status"].options} == {
+        status: count * 100 for status, count in in_sample.items()
+    }
+    assert all(option.estimated for option in facets["status"].options)
+    # The round facet counts the ended projects themselves (those of a round): exactly.
+    with_round = Project.objects.filter(status="ended", funding_round__isnull=False).count()
+    assert sum(option.count for option in facets["round"].options) == with_round
+    assert not any(option.estimated for option in facets["round"].options)
 
 
 @pytest.mark.django_db
