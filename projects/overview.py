@@ -185,10 +185,10 @@ def _estimated_count(sampled: int, per_mille: int, exact_up_to: int) -> int:
     return max(Size(exact_up_to + 1, per_mille).scaled(sampled), exact_up_to + 1)
 
 
-def figures(projects, size: Size, searched: bool = False) -> tuple[dict, list[dict]]:
+def figures(projects, size: Size) -> tuple[dict, list[dict]]:
     """Return the summary and the achieved totals (ProjectQuerySet.figures()) of a set of
     projects of the given size, the summary with `estimated`."""
-    return figures_read_from(size.read(projects, searched), size)
+    return figures_read_from(size.read(projects), size)
 
 
 def figures_read_from(read, size: Size) -> tuple[dict, list[dict]]:
