@@ -127,7 +127,7 @@ def named_records_sql() -> str:
             ORDER BY subproject.name))"""
 
 
-# The relations of a project whose records its page cites, each with what to prefetch of it.
+# The relations whose records a project page cites, each record with its source passage.
 CITED_RELATIONS = ["outputs", "outcomes", "sources", "mentions", "practice_models"]
 
 
