@@ -24,7 +24,7 @@ from projects.models import (
     TargetGroup,
 )
 from projects.models.funding import Decision
-from projects.search import search_projects
+from projects.search import search_projects, suggest_queries
 
 FIRST_YEAR = 1995
 LAST_YEAR = 2040
@@ -203,6 +203,13 @@ class ProjectFilter(django_filters.FilterSet):
 
     def has_query(self) -> bool:
         return bool((self.form.cleaned_data.get("q") or "").strip())
+
+    def correction(self) -> str | None:
+        """Return the search with its unknown words replaced by the nearest known ones
+        ("tyollistyminen" -> "työllistyminen"), or None when it has no unknown word."""
+        if not self.has_query():
+            return None
+        return next(iter(suggest_queries(self.form.cleaned_data["q"], limit=1)), None)
 
     def ranks_by_relevance(self) -> bool:
         sort = self.form.cleaned_data.get("sort") or self.default_sort()

@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, Func, TextField, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, Func, TextField, Value, When
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -329,22 +329,25 @@ def _corrections(query: Query, limit: int) -> list[Query]:
     """Return up to `limit` versions of the query with its unknown words replaced by the nearest
     words of the word list: a trigram match on folded words, so that a missing letter and missing
     diacritics both find their word ("maahanmuutaja", "tyollistyminen")."""
-    typed = {
-        term.words[0]
-        for term in query.terms
-        if not term.excluded and not term.is_phrase and is_vocabulary(term.words[0])
-    }
-    # One lookup in the word list's unique index settles the usual case: every word is known.
-    known = set(SearchWord.objects.filter(word__in=typed).values_list("word", flat=True))
-    unknown = sorted(typed - known)
-    if not unknown:
+    typed = sorted(
+        {
+            term.words[0]
+            for term in query.terms
+            if not term.excluded and not term.is_phrase and is_vocabulary(term.words[0])
+        }
+    )
+    if not typed:
         return []
+    # A known word's trigram search is never run: its NOT EXISTS, a lookup in the word list's
+    # unique index, is evaluated first and once, and settles the usual case.
     candidates = [
-        SearchWord.objects.filter(folded__trigram_similar=fold(word))
+        SearchWord.objects.filter(
+            ~Exists(SearchWord.objects.filter(word=word)), folded__trigram_similar=fold(word)
+        )
         .annotate(term=Value(word), similarity=TrigramSimilarity("folded", fold(word)))
         .order_by("-similarity", "-document_count", "word")
         .values_list("term", "similarity", "document_count", "word")[:limit]
-        for word in unknown
+        for word in typed
     ]
     rows = candidates[0].union(*candidates[1:], all=True) if len(candidates) > 1 else candidates[0]
     nearest: dict[str, list[str]] = {}

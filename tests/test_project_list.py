@@ -132,3 +132,31 @@ def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
 def test_a_search_of_only_operators_sorted_by_relevance_finds_nothing_without_error(client, path):
     response = client.get(path, {"q": "-", "sort": "relevance"})
     assert response.status_code == 200
+
+
+def test_a_misspelt_search_shows_what_its_correction_finds_with_the_filters_kept(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(7):
+        meant = client.get("/hankkeet/", {"q": "työllistyminen", "round": "kotona-suomessa-3"})
+    # + the size that found nothing, the nearest words of the word list, and the chosen
+    # round validated again with the corrected search
+    with django_assert_num_queries(10):
+        typed = client.get("/hankkeet/", {"q": "tyollistyminen", "round": "kotona-suomessa-3"})
+    assert typed.context["summary"]["count"] == meant.context["summary"]["count"] == 9
+    assert names(typed) == names(meant)
+    assert typed.context["nothing_found_for"] == "tyollistyminen"
+    page = typed.content.decode()
+    assert (
+        "Haulla ”tyollistyminen” ei löytynyt mitään. Näytetään tulokset haulle ”työllistyminen”."
+        in page
+    )
+    # the chosen filters, the export and the next pages go on with the correction
+    assert '<input type="hidden" name="q" value="työllistyminen">' in page
+    assert typed.context["query_string"] == "q=ty%C3%B6llistyminen&round=kotona-suomessa-3"
+
+
+def test_a_search_of_known_words_that_finds_nothing_is_not_corrected(client):
+    response = client.get("/hankkeet/", {"q": "maahanmuuttaja", "decision": "not_funded"})
+    assert response.context["summary"]["count"] == 0
+    assert response.context["nothing_found_for"] is None

@@ -263,7 +263,7 @@ def test_exclusions_alone_ask_for_a_word(client):
 
 
 def test_the_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    # 1 the word list: are the words known (no trigram search when they are)
+    # 1 the word list: the nearest words of those it does not hold (none here)
     # 2 how many projects match (counted up to a limit)
     # 3 the best projects, ranked, with their snippets
     # 4-5 their implementers and regions (for_list prefetches)

@@ -25,6 +25,16 @@ class ProjectListView(ListView):
         projects = self.filterset.qs
         searched = self.filterset.has_query()
         (self.size,) = sizes(projects, searched=searched)
+        # As the search page does: a search that finds nothing for a misspelt word shows what
+        # its correction finds, the filters kept.
+        self.nothing_found_for = None
+        if searched and not self.size.count and (correction := self.filterset.correction()):
+            self.nothing_found_for = self.filterset.form.cleaned_data["q"]
+            corrected = self.request.GET.copy()
+            corrected["q"] = correction
+            self.filterset = ProjectFilter(corrected, queryset=Project.objects.all())
+            projects = self.filterset.qs
+            (self.size,) = sizes(projects, searched=searched)
         projects, ranked_at_most = bounded_ranking(projects, self.filterset, self.size.count)
         self.ranked_among_first_found = ranked_at_most is not None
         self.listed_at_most = ranked_at_most or paging.LISTED_AT_MOST
@@ -39,12 +49,13 @@ class ProjectListView(ListView):
         )
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
+        query = self.filterset.data.copy()
         query.pop("page", None)
         context = super().get_context_data(**kwargs)
         facets, summary, achieved = facets_and_figures(self.filterset, self.size)
         return context | dict(
             filter=self.filterset,
+            nothing_found_for=self.nothing_found_for,
             facets=facets,
             summary=summary,
             achieved=achieved,
