@@ -6,6 +6,7 @@ Run: gunicorn esfportal.wsgi (from the project folder; this file is read automat
 import gc
 import multiprocessing
 import os
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -35,3 +36,23 @@ def pre_fork(server, worker):
     worker's garbage collections. A full collection walked them (88,000 of 130,000 objects) in
     30 of its 58 ms, and about one search request in 25 ran one; now it takes about 6 ms."""
     gc.freeze()
+
+
+def when_ready(server):
+    """Load in the master (preload_app), before it forks the workers, what Django would
+    otherwise load on each worker's first requests: the URLconf and every view it imports,
+    the translations, the number and date formats and the compiled templates. A worker, and
+    each that replaces a recycled one (max_requests), then answers its first request in
+    tens of ms, not 0.7 s (0.5 s of it importing the API's schema views)."""
+    from django.conf import settings
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    from django.utils import formats, translation
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            get_resolver().reverse_dict  # noqa: B018 (imports the URLconf, then indexes it)
+            formats.get_format("DATE_FORMAT")
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for template in Path(folder).rglob("*.html"):
+            get_template(template.relative_to(folder).as_posix())
