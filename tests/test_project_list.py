@@ -1,6 +1,8 @@
 """The project list: filters that combine, facet counts, the summary, sorting, bad input."""
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,21 @@ def test_a_search_of_known_words_that_finds_nothing_is_not_corrected(client):
     response = client.get("/hankkeet/", {"q": "maahanmuuttaja", "decision": "not_funded"})
     assert response.context["summary"]["count"] == 0
     assert response.context["nothing_found_for"] is None
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("fi", "240\xa0000 hankkeessa"),
+        ("sv", "i 240\xa0000 projekt"),
+        ("en", "in 240,000 projects"),
+    ],
+)
+def test_the_summary_groups_the_digits_of_a_large_count(language, shown):
+    summary = {"count": 1_200_000, "money": 5 * 10**9, "estimated": True}
+    achieved = [{"kind": "employed", "total": 23_891, "projects": 240_000}]
+    with translation.override(language):
+        html = render_to_string(
+            "components/summary_stats.html", {"summary": summary, "achieved": achieved}
+        )
+    assert shown in html
