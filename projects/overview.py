@@ -188,13 +188,7 @@ def _estimated_count(sampled: int, per_mille: int, exact_up_to: int) -> int:
 def figures(projects, size: Size) -> tuple[dict, list[dict]]:
     """Return the summary and the achieved totals (ProjectQuerySet.figures()) of a set of
     projects of the given size, the summary with `estimated`."""
-    return figures_read_from(size.read(projects), size)
-
-
-def figures_read_from(read, size: Size) -> tuple[dict, list[dict]]:
-    """Return what figures() does from `read`, the projects of the set that Size.read()
-    gives, for a set whose sample is better found another way (a region's, in its links)."""
-    return scaled(*read.figures(), size)
+    return scaled(*size.read(projects).figures(), size)
 
 
 def scaled(summary: dict, achieved: list[dict], size: Size) -> tuple[dict, list[dict]]:

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from evaluations.models import PracticeModel, Report
 from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument, sources
-from projects.overview import figures_read_from, overview
+from projects.overview import overview, scaled
 from projects.paging import IdsFirstPaginator
 
 # Projects a round's, a region's or an organisation's page lists before it links to the
@@ -143,8 +143,9 @@ class RegionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         region, size = self.object, self.object.project_size
-        summary, achieved = figures_read_from(
-            Project.objects.in_region(region, size.per_mille), size
+        # Its sample is read from the region's links, not from Size.read()'s ids.
+        summary, achieved = scaled(
+            *Project.objects.in_region(region, size.per_mille).figures(), size
         )
         # A big region's first projects by name are found by walking the names; a small
         # one's by sorting its few projects.
