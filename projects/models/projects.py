@@ -1,3 +1,5 @@
+import functools
+
 from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -59,9 +61,11 @@ def sample_key(id_field: str) -> Mod:
     return Mod(id_field, SAMPLE_MODULUS, output_field=models.BigIntegerField())
 
 
-def figures_sql(projects: str) -> tuple[str, list]:
+@functools.cache
+def figures_sql(projects: str) -> tuple[str, tuple]:
     """Return the SQL and parameters of the one row of ProjectQuerySet.figures() over the
-    projects of the CTE named `projects` (ProjectQuerySet.figured()), for figures_of()."""
+    projects of the CTE named `projects` (ProjectQuerySet.figured()), for figures_of().
+    Cached: building and compiling the query took 2.5 ms, a tenth of a list page's view."""
     achieved = (
         Outcome.objects.filter(
             # An array, not IN (subquery): the index is probed once per project of the set (a
@@ -90,7 +94,7 @@ def figures_sql(projects: str) -> tuple[str, list]:
                 array_agg(projects ORDER BY kind)
             FROM ({achieved_sql}) AS by_kind
         ) AS achieved"""
-    return sql, list(params)
+    return sql, tuple(params)
 
 
 def named_records_sql() -> str:
