@@ -1,5 +1,8 @@
 """The project list: filters that combine, facet counts, the summary, sorting, bad input."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -180,3 +183,24 @@ def test_the_summary_groups_the_digits_of_a_large_count(language, shown):
             "components/summary_stats.html", {"summary": summary, "achieved": achieved}
         )
     assert shown in html
+
+
+@pytest.mark.parametrize(
+    ("language", "estimated", "exact", "shown"),
+    [
+        ("fi", "noin 66\xa0mrd.\xa0€", "12,3\xa0milj.\xa0€", "9\xa0999\xa0999\xa0€"),
+        ("sv", "cirka 66\xa0mdr\xa0€", "12,3\xa0milj.\xa0€", "9\xa0999\xa0999\xa0€"),
+        ("en", "about €66\xa0billion", "€12.3\xa0million", "€9,999,999"),
+    ],
+)
+def test_the_summary_gives_a_huge_sum_in_millions_or_billions(language, estimated, exact, shown):
+    # A country's total (eleven digits) overflowed its card; an estimate says so.
+    def summary_of(money, is_estimate):
+        summary = {"count": 1_200_000, "money": money, "estimated": is_estimate}
+        with translation.override(language):
+            html = render_to_string("components/summary_stats.html", {"summary": summary})
+        return re.findall(r"<dd>([^<]*)</dd>", html)[1]  # the count's, then the money's
+
+    assert summary_of(Decimal("66000000000"), True) == estimated
+    assert summary_of(Decimal("12345678.90"), False) == exact
+    assert summary_of(9_999_999, False) == shown

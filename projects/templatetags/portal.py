@@ -22,6 +22,27 @@ def money(value) -> str:
 
 
 @register.filter
+def money_rounded(value) -> str:
+    """Format euros as money() does, but a sum of ten million or more in millions or billions
+    to three significant digits, short enough for a figure's card: "66 mrd. €", "€12.3
+    million". A country's total has eleven digits, which overflowed the card."""
+    if value is None or value == "" or value < 10**7:
+        return money(value)
+    if value >= 10**9:
+        amount, words = Decimal(value) / 10**9, gettext("€%(amount)s billion")
+    else:
+        amount, words = Decimal(value) / 10**6, gettext("€%(amount)s million")
+    decimals = max(0, 2 - int(amount.log10()))
+    return words % {"amount": number(round(amount, decimals))}
+
+
+@register.filter
+def about(figure: str, estimated: bool) -> str:
+    """Say that a formatted figure is an estimate, when it is one: "noin 260 000"."""
+    return gettext("about %(count)s") % {"count": figure} if estimated else figure
+
+
+@register.filter
 def number(value, decimal_pos=None) -> str:
     """Format a number with the active language's grouping and decimal separator."""
     if value is None or value == "":
