@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "django.contrib.humanize",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
