@@ -27,16 +27,17 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         projects = Project.objects.all()
+        rounds = list(FundingRound.objects.with_project_counts())
         return super().get_context_data(
             **overview(projects),
-            rounds=FundingRound.objects.with_project_counts().order_by("number", "name"),
+            rounds=rounds,
             region_count=Region.objects.filter(
                 Exists(Project.regions.through.objects.filter(region=OuterRef("pk")))
             ).count(),
             organisation_count=Organisation.objects.count(),
             report_count=Report.objects.count(),
             charts=[
-                stats.projects_per_round_chart(stats.rounds_with_projects()),
+                stats.projects_per_round_chart(stats.rounds_with_projects(rounds)),
                 stats.projects_per_region_chart(),
             ],
             **kwargs,
