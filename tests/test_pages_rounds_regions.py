@@ -211,6 +211,17 @@ def test_region_page_queries_do_not_grow_with_its_projects(client, django_assert
     assert len(response.context["projects"]) == 30
 
 
+def test_a_round_of_many_projects_counts_its_regions_in_its_sample(client, monkeypatch):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 3)  # round 3 has 9 projects
+    response = client.get("/hakukierrokset/kotona-suomessa-3/")
+    assert response.context["summary"]["estimated"]
+    # Read in the sample of 100 per mille, which holds every real record (their ids are
+    # small), and scaled tenfold: Uusimaa's 5 projects.
+    regions = {row["region__code"]: row["projects"] for row in response.context["regions"]}
+    assert regions["01"] == 50
+    assert ">Uusimaa</a> (≈ 50 hanketta)" in html(response).replace("\xa0", " ")
+
+
 def test_round_page_links_each_region_to_the_filtered_list(client):
     page = html(client.get("/hakukierrokset/kotona-suomessa-3/"))
     assert (

@@ -53,16 +53,20 @@ class FundingRoundQuerySet(NaturalKeyQuerySet):
 class FundingRound(NaturalKeyModel, Cited):
     """A call for projects, run by a programme or by a coordinating project."""
 
-    def projects_by_region(self) -> list[dict]:
-        """Return the regions of this round's projects with how many each has, most first."""
+    def projects_by_region(self, size) -> list[dict]:
+        """Return the regions of this round's projects with how many each has, most first.
+        `size` is that of the round's projects (a projects.overview.Size): a huge round's are
+        counted in the sample it reads, scaled, as counting the links of every one of them
+        took 78 ms at a million projects."""
         from .projects import Project  # projects.py imports this module
 
-        return list(
-            Project.regions.through.objects.filter(project__funding_round=self)
+        rows = (
+            Project.regions.through.objects.filter(project__in=size.read(self.projects.all()))
             .values("region__code", "region__name")
             .annotate(projects=Count("project"))
             .order_by("-projects", "region__name")
         )
+        return [{**row, "projects": size.scaled(row["projects"])} for row in rows]
 
     NATURAL_KEY = ("slug",)
 

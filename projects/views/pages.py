@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from evaluations.models import PracticeModel, Report
 from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument, sources
-from projects.overview import overview, scaled
+from projects.overview import figures, overview, scaled, sizes
 from projects.paging import IdsFirstPaginator
 
 # Projects a round's, a region's or an organisation's page lists before it links to the
@@ -110,15 +110,17 @@ class RoundDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         projects = self.object.projects.all()
-        figures = overview(projects)
-        charted = SHOWN if figures["summary"]["count"] > SHOWN else None
+        (size,) = sizes(projects)
+        summary, achieved = figures(projects, size)
+        charted = SHOWN if summary["count"] > SHOWN else None
         return super().get_context_data(
             projects=projects.with_money().for_list().order_by("name", "id")[:SHOWN],
             shown=SHOWN,
             list_query=urlencode({"round": self.object.slug}),
-            **figures,
+            summary=summary,
+            achieved=achieved,
             outcomes_chart=stats.round_outcomes_chart(self.object, first=charted),
-            regions=self.object.projects_by_region(),
+            regions=self.object.projects_by_region(size),
             **kwargs,
         )
 
