@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from projects.charts import Chart, Group, bar_chart, grouped_bar_chart
 from projects.models import FundingRound, Outcome, Project, Region
 from projects.models.base import subquery_count
-from projects.overview import sizes
+from projects.overview import Size, sizes
 
 # Counted in persons by every project that reports them, so they compare across projects.
 OUTCOME_KINDS = (Outcome.Kind.PARTICIPANTS, Outcome.Kind.EMPLOYED, Outcome.Kind.IN_EDUCATION)
@@ -26,25 +26,24 @@ ROUND_ORDER = (
 )
 
 
-def projects_per_round(rounds: list[FundingRound]) -> list[Group]:
+def projects_per_round(rounds: list[FundingRound]) -> tuple[list[Group], bool]:
     """Return how many projects each of the rounds (rounds_with_projects()) has, and how many
-    projects belong to none."""
+    projects belong to none; and whether any of those counts is an estimate."""
     groups = [
-        Group(funding_round.name, (funding_round.project_count,), funding_round.get_absolute_url())
-        for funding_round in rounds
+        Group(round_.name, (round_.project_size.count,), round_.get_absolute_url())
+        for round_ in rounds
     ]
-    outside = Project.objects.filter(funding_round=None).count()
-    return groups + ([Group(_("Not in a funding round"), (outside,))] if outside else [])
+    (outside,) = sizes(Project.objects.filter(funding_round=None))
+    if outside.count:
+        groups.append(Group(_("Not in a funding round"), (outside.count,)))
+    estimated = outside.estimated or any(round_.project_size.estimated for round_ in rounds)
+    return groups, estimated
 
 
-def rounds_with_projects(rounds: list[FundingRound] | None = None) -> list[FundingRound]:
-    """Return the rounds that have projects, in order, each with `project_count`: counted
-    from the index on their round, not by grouping every project (milliseconds against
-    seconds at a million projects). Of `rounds` (with_project_counts()) when given, which a
-    page that lists every round has counted already."""
-    if rounds is None:
-        rounds = FundingRound.objects.with_project_counts()
-    return [funding_round for funding_round in rounds if funding_round.project_count]
+def rounds_with_projects(rounds: list[FundingRound]) -> list[FundingRound]:
+    """Return those of the rounds (FundingRound.objects.with_project_sizes()) that have
+    projects, in their order."""
+    return [funding_round for funding_round in rounds if funding_round.project_size.count]
 
 
 def projects_per_region() -> list[Group]:
@@ -66,14 +65,13 @@ def projects_per_region() -> list[Group]:
     ]
 
 
-def money_per_round() -> tuple[list[Group], bool]:
+def money_per_round(size: Size) -> tuple[list[Group], bool]:
     """Return for each round the realised public funding of its projects and, apart, the
     applied totals of the projects whose realised funding is not known (None when no project
     has the figure); and whether the sums are estimates: too many projects to sum quickly
     (0.6 s at a million) are summed in their sample and scaled, as the project list's figures
-    are (projects.overview)."""
+    are (projects.overview). `size` is that of all projects."""
     projects = Project.objects.all()
-    (size,) = sizes(projects)
     rows = (
         size.read(projects)
         .values("funding_round__slug", "funding_round__name")
@@ -117,7 +115,7 @@ def outcomes_per_round(
         (
             funding_round.name,
             *_outcome_groups(rows_by_round[funding_round.pk]),
-            funding_round.project_count > first,
+            funding_round.project_size.count > first,
         )
         for funding_round in rounds
         if rows_by_round[funding_round.pk]
@@ -126,20 +124,24 @@ def outcomes_per_round(
 
 def projects_per_round_chart(rounds: list[FundingRound]) -> Chart:
     """Return the bar chart of projects per funding round (rounds_with_projects())."""
+    groups, estimated = projects_per_round(rounds)
     return bar_chart(
         _("Projects per funding round"),
-        projects_per_round(rounds),
+        groups,
         label_heading=_("Funding round"),
         value_heading=_("Projects"),
-        note=_("Counted from the projects in these records; a round may have had more."),
+        note=_noted(
+            _("Counted from the projects in these records; a round may have had more."),
+            estimated,
+        ),
     )
 
 
-def projects_per_region_chart() -> Chart:
-    """Return the bar chart of projects per region."""
+def projects_per_region_chart(regions: list[Group]) -> Chart:
+    """Return the bar chart of projects per region (projects_per_region())."""
     return bar_chart(
         _("Projects per region"),
-        projects_per_region(),
+        regions,
         label_heading=_("Region"),
         value_heading=_("Projects"),
         note=_(
@@ -149,20 +151,16 @@ def projects_per_region_chart() -> Chart:
     )
 
 
-def money_per_round_chart() -> Chart:
-    """Return the chart of realised and applied money per funding round."""
-    groups, estimated = money_per_round()
+def money_per_round_chart(size: Size) -> Chart:
+    """Return the chart of realised and applied money per funding round; `size` is that of
+    all projects."""
+    groups, estimated = money_per_round(size)
     note = _(
         "Realised public funding is what was paid to the projects. An applied total is "
         "what a project applied for, not what it was granted; it is shown only for the "
         "projects whose realised funding is not known. “No figure” means the records give "
         "no sum for the projects of that row."
     )
-    if estimated:
-        note += " " + _(
-            "There are too many projects to count quickly: the figures are estimated from a "
-            "sample of them (≈)."
-        )
     return grouped_bar_chart(
         _("Money per funding round"),
         groups,
@@ -170,8 +168,18 @@ def money_per_round_chart() -> Chart:
         unit="money",
         axis_label=_("Euros"),
         label_heading=_("Funding round"),
-        note=note,
+        note=_noted(note, estimated),
     )
+
+
+def _noted(note: str, estimated: bool) -> str:
+    """Return a chart's note, with a word on its figures when they are estimated."""
+    if estimated:
+        note += " " + _(
+            "There are too many projects to count quickly: the figures are estimated from a "
+            "sample of them (≈)."
+        )
+    return note
 
 
 def round_outcomes_chart(funding_round: FundingRound, first: int | None = None) -> Chart:

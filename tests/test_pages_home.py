@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings as django_settings
 
+from projects.overview import Size
+
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/", "/saavutettavuus/"]
@@ -54,7 +56,7 @@ def test_home_page_counts_are_the_records_in_the_database(client):
     response = client.get("/")
     context = response.context
     assert context["summary"]["count"] == 30
-    assert [r.project_count for r in context["rounds"]] == [8, 8, 9, 0]
+    assert [r.project_size for r in context["rounds"]] == [Size(8), Size(8), Size(9), Size(0)]
     assert context["region_count"] == 12
     assert context["organisation_count"] == 94
     assert context["report_count"] == 6
@@ -85,9 +87,10 @@ def test_home_page_shows_the_overview_charts_with_tables(client):
 
 def test_home_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
     # 1 the size of the set of projects (projects.overview), 2 project count, money and years
-    # with the achieved totals by kind (figures), 3 rounds with their project counts (listed
-    # and charted), 4 regions with projects, 5 organisations, 6 reports, 7 projects in no
-    # round (chart), 8 projects per region (chart).
+    # with the achieved totals by kind (figures), 3 the rounds (listed and charted), 4 their
+    # projects counted whole, as all projects were (sizes_by_key()), 5 projects per region
+    # (charted, and counted), 6 organisations, 7 reports, 8 the size of those in no round
+    # (chart).
     with django_assert_num_queries(8):
         client.get("/")
 

@@ -17,7 +17,7 @@ def html(response) -> str:
 def test_round_list_counts_the_projects_of_each_round(client):
     response = client.get("/hakukierrokset/")
     assert html(response).count("<h1") == 1
-    counts = {r.slug: r.project_count for r in response.context["object_list"]}
+    counts = {r.slug: r.project_size.count for r in response.context["object_list"]}
     assert counts == {
         "kotona-suomessa-1": 8,
         "kotona-suomessa-2": 8,
@@ -85,19 +85,41 @@ def test_region_list_shows_all_nineteen_regions_with_zero_counts_too(client):
     assert 'href="/maakunnat/21/"' in page
 
 
-def test_region_list_estimates_a_region_with_too_many_projects_from_the_sample(client, monkeypatch):
-    monkeypatch.setattr(overview, "EXACT_UP_TO", 3)  # Uusimaa has 10 projects
-    ids = Project.objects.in_region(Region.objects.get(code="01")).values_list("id", flat=True)
+@pytest.mark.parametrize(
+    ("path", "key", "big", "projects_of_big", "empty"),
+    [
+        (
+            "/maakunnat/",
+            "code",
+            "01",  # Uusimaa
+            lambda: Project.objects.in_region(Region.objects.get(code="01")),
+            "21",  # Ahvenanmaa
+        ),
+        (
+            "/hakukierrokset/",
+            "slug",
+            "kotona-suomessa-3",
+            lambda: FundingRound.objects.get(slug="kotona-suomessa-3").projects.all(),
+            "kotona-suomessa-4",
+        ),
+    ],
+)
+def test_a_list_estimates_a_set_of_too_many_projects_from_the_sample(
+    client, monkeypatch, path, key, big, projects_of_big, empty
+):
+    monkeypatch.setattr(overview, "EXACT_UP_TO", 3)  # Uusimaa has 10 projects, round 3 has 9
+    monkeypatch.setattr(overview, "COUNTED_WHOLE_UP_TO", 3)  # nor all 30 (estimated: 4 or more)
+    ids = projects_of_big().values_list("id", flat=True)
     in_sample = {level: sum(1 for pk in ids if pk % 1000 < level) for level in (1, 10, 100)}
-    assert in_sample == {1: 0, 10: in_sample[10], 100: 10}  # the real records' ids are small
+    assert in_sample == {1: 0, 10: in_sample[10], 100: len(ids)}  # the real ids are small
     counted_in = 10 if in_sample[10] <= 3 else 1  # the largest sample within the limit
-    response = client.get("/maakunnat/")
-    sizes = {r.code: r.project_size for r in response.context["object_list"]}
+    response = client.get(path)
+    sizes = {getattr(r, key): r.project_size for r in response.context["object_list"]}
     # scaled, but never within the limit; read in the largest sample within READ_AT_MOST
-    assert sizes["01"] == Size(max(in_sample[counted_in] * 1000 // counted_in, 4), 100)
-    assert sizes["21"] == Size(0)  # Ahvenanmaa: none in any sample, so counted whole
+    assert sizes[big] == Size(max(in_sample[counted_in] * 1000 // counted_in, 4), 100)
+    assert sizes[empty] == Size(0)  # none in any sample, so counted whole
     page = html(response).replace("\xa0", " ")
-    assert f"≈ {sizes['01'].count}</td>" in page
+    assert f"≈ {sizes[big].count}</td>" in page
     assert "luvut on arvioitu niiden otoksesta (≈)" in page
 
 
@@ -171,8 +193,9 @@ def test_unknown_region_is_404(client):
 
 
 def test_round_and_region_lists_take_fixed_queries(client, django_assert_num_queries):
-    # The rounds with their programmes and project counts (one subquery each).
-    with django_assert_num_queries(1):
+    # The size of the set of all projects, the rounds with their programmes, then their
+    # projects counted whole, as all projects were (projects.overview.sizes_by_key).
+    with django_assert_num_queries(3):
         html(client.get("/hakukierrokset/"))
     # The regions, then their projects counted in each sample level and in all (a statement
     # per level, however many regions: projects.overview.sizes_by_key).

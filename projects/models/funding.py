@@ -1,10 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet, subquery_count
+from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -42,12 +42,28 @@ class Programme(NaturalKeyModel):
 
 
 class FundingRoundQuerySet(NaturalKeyQuerySet):
-    def with_project_counts(self):
-        """Annotate `project_count`, with the programme a row names."""
-        from .projects import Project  # projects.py imports this module
+    def with_project_sizes(self, within=None) -> list:
+        """Return the rounds, with the programme each names, each with `project_size` (a
+        projects.overview.Size): how many projects it has, estimated when huge. `within`: the
+        size of all projects, when known (projects.overview.sizes_by_key())."""
+        from projects.overview import with_project_sizes  # overview imports the models
 
-        in_round = Project.objects.filter(funding_round=OuterRef("pk"))
-        return self.select_related("programme").annotate(project_count=subquery_count(in_round))
+        rounds = list(self.select_related("programme"))
+        return with_project_sizes(rounds, self.model.objects.project_counts, within)
+
+    def project_counts(self, round_ids: list[int], per_mille: int) -> dict[int, int]:
+        """Return how many projects each round has among the projects of the sample of
+        per_mille (see projects.overview; SAMPLE_MODULUS: all of them). Counting every
+        project of twenty rounds of 50,000 took 33 ms at a million projects."""
+        from projects.overview import sample  # overview imports the models
+
+        from .projects import SAMPLE_MODULUS, Project  # projects.py imports this module
+
+        projects = Project.objects.filter(funding_round__in=round_ids)
+        if per_mille < SAMPLE_MODULUS:
+            projects = sample(projects, per_mille)
+        # COUNT(*), not of a column, is counted from the index alone.
+        return dict(projects.order_by().values_list("funding_round").annotate(n=Count("*")))
 
 
 class FundingRound(NaturalKeyModel, Cited):

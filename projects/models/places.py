@@ -9,13 +9,9 @@ class RegionQuerySet(NaturalKeyQuerySet):
     def with_project_sizes(self) -> list:
         """Return the regions, each with `project_size` (a projects.overview.Size): how many
         projects name the region or one of its municipalities, estimated when huge."""
-        from projects.overview import sizes_by_key  # overview imports the models
+        from projects.overview import with_project_sizes  # overview imports the models
 
-        regions = list(self)
-        sizes = sizes_by_key(self.model.objects.project_counts, [region.pk for region in regions])
-        for region in regions:
-            region.project_size = sizes[region.pk]
-        return regions
+        return with_project_sizes(list(self), self.model.objects.project_counts)
 
     def project_counts(self, region_ids: list[int], per_mille: int) -> dict[int, int]:
         """Return how many projects name each region, directly or through one of its

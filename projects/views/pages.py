@@ -4,7 +4,6 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.views.generic import DetailView, ListView, TemplateView
@@ -12,7 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from evaluations.models import PracticeModel, Report
 from projects import stats
 from projects.models import FundingRound, Organisation, Project, Region, SourceDocument, sources
-from projects.overview import figures, overview, scaled, sizes
+from projects.overview import figures, scaled, sizes
 from projects.paging import IdsFirstPaginator
 
 # Projects a round's, a region's or an organisation's page lists before it links to the
@@ -27,18 +26,20 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         projects = Project.objects.all()
-        rounds = list(FundingRound.objects.with_project_counts())
+        (size,) = sizes(projects)
+        summary, achieved = figures(projects, size)
+        rounds = FundingRound.objects.with_project_sizes(within=size)
+        regions = stats.projects_per_region()
         return super().get_context_data(
-            **overview(projects),
+            summary=summary,
+            achieved=achieved,
             rounds=rounds,
-            region_count=Region.objects.filter(
-                Exists(Project.regions.through.objects.filter(region=OuterRef("pk")))
-            ).count(),
+            region_count=len(regions),
             organisation_count=Organisation.objects.count(),
             report_count=Report.objects.count(),
             charts=[
                 stats.projects_per_round_chart(stats.rounds_with_projects(rounds)),
-                stats.projects_per_region_chart(),
+                stats.projects_per_region_chart(regions),
             ],
             **kwargs,
         )
@@ -94,9 +95,21 @@ class OrganisationDetailView(DetailView):
         )
 
 
-class RoundListView(ListView):
+class ProjectSizesListView(ListView):
+    """A list of records, each with its `project_size`; `estimated` says if any is estimated."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["estimated"] = any(record.project_size.estimated for record in self.object_list)
+        return context
+
+
+class RoundListView(ProjectSizesListView):
+    template_name = "projects/fundinground_list.html"
+
     def get_queryset(self):
-        return FundingRound.objects.with_project_counts()
+        (everything,) = sizes(Project.objects.all())
+        return FundingRound.objects.with_project_sizes(within=everything)
 
 
 class RoundDetailView(DetailView):
@@ -125,16 +138,11 @@ class RoundDetailView(DetailView):
         )
 
 
-class RegionListView(ListView):
+class RegionListView(ProjectSizesListView):
     template_name = "projects/region_list.html"
 
     def get_queryset(self):
         return Region.objects.with_project_sizes()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["estimated"] = any(region.project_size.estimated for region in self.object_list)
-        return context
 
 
 class RegionDetailView(DetailView):
