@@ -83,14 +83,21 @@ class OrganisationDetailView(DetailView):
         return Organisation.objects.for_detail()
 
     def get_context_data(self, **kwargs):
-        organisation = self.object
+        organisation, shown = self.object, self.shown
+        # Only what the page shows of each project: their texts are kilobytes a project.
+        named = ["name", "slug", "status"]
+
+        def first(projects):
+            return projects.only(*named).order_by("name", "id")[:shown]
+
+        implementations = organisation.implementations.select_related("project").only(
+            "role", *(f"project__{field}" for field in named)
+        )
         return super().get_context_data(
-            implementations=organisation.implementations.select_related("project").order_by(
-                "project__name", "project_id"
-            )[: self.shown],
-            funded=organisation.funded_projects.order_by("name", "id")[: self.shown],
-            administered=organisation.administered_projects.order_by("name", "id")[: self.shown],
-            shown=self.shown,
+            implementations=implementations.order_by("project__name", "project_id")[:shown],
+            funded=first(organisation.funded_projects),
+            administered=first(organisation.administered_projects),
+            shown=shown,
             **kwargs,
         )
 
