@@ -7,6 +7,9 @@ import re
 import polib
 import pytest
 from django.conf import settings
+from django.utils import translation
+
+from projects.models import Project
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 LOCALE = settings.LOCALE_PATHS[0]
@@ -156,3 +159,15 @@ def test_the_accessibility_statement_is_in_swedish_for_swedish_readers(client):
     content = page(client, "/saavutettavuus/", "sv")
     assert heading(content) == "Tillgänglighetsutlåtande"
     assert "Saavutettavuuden tila" not in content
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("fi", "päättynyt"), ("sv", "avslutat"), ("en", "ended")]
+)
+def test_a_choice_is_shown_in_the_language_of_the_moment_it_is_shown(language, shown):
+    # The choices' labels are looked up in a dict built once (NaturalKeyModel), not per call.
+    ended, unknown = Project(status="ended"), Project(status="paused")
+    ended.get_status_display()
+    with translation.override(language):
+        assert ended.get_status_display() == shown
+        assert unknown.get_status_display() == "paused"

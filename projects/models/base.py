@@ -1,5 +1,6 @@
 """Pieces every imported model shares: a natural key, and a cited source passage."""
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -7,6 +8,7 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import models
 from django.db.models import BooleanField, F, Func, IntegerField, Q, Subquery, Value
 from django.db.models.sql.where import WhereNode
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -116,6 +118,18 @@ class NaturalKeyModel(models.Model):
             value = getattr(self, name)
             key += list(value.natural_key()) if isinstance(value, models.Model) else [value]
         return tuple(key)
+
+    def _get_FIELD_display(self, field):
+        # What get_status_display() and the like call. Django's builds a dict of the field's
+        # choices on every call, translating every label to hash it: 10 µs a call, 3 ms of an
+        # organisation's page of 150 projects. Here the dict is built once, its labels lazy.
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(value, value), strings_only=True)
+
+
+@functools.cache
+def _choice_labels(field) -> dict:
+    return dict(field.flatchoices)
 
 
 class Cited(models.Model):
