@@ -2,7 +2,6 @@
 
 from functools import partial
 
-from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -164,12 +163,4 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = SizedPagination
 
     def get_queryset(self):
-        return (
-            Project.objects.for_list()
-            .select_related("decision")
-            .prefetch_related(
-                "municipalities",
-                "target_groups",
-                Prefetch("outcomes", queryset=Outcome.objects.order_by("position")),
-            )
-        )
+        return Project.objects.for_api()

@@ -207,15 +207,15 @@ def test_round_page_queries_do_not_grow_with_its_projects(client, django_assert_
     # 1 the round with programme and coordinator, 2 its cited document with the contact
     # persons' lines to leave out, 3 the size of its set of projects (projects.overview),
     # 4 the summary figures with the achieved sums, 5 the figures of the outcomes chart, 6 the
-    # projects by region, 7 the projects with their round, programme and funder; prefetches:
-    # 8 implementers, 9 regions.
-    with django_assert_num_queries(9):
+    # projects by region, 7 the projects with their round, programme and funder, and the
+    # names of their implementers and regions.
+    with django_assert_num_queries(7):
         html(client.get("/hakukierrokset/kotona-suomessa-3/"))
     round_three = FundingRound.objects.get(slug="kotona-suomessa-3")
     Project.objects.filter(funding_round__slug="kotona-suomessa-1").update(
         funding_round=round_three
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get("/hakukierrokset/kotona-suomessa-3/")
     assert len(response.context["projects"]) == 17
 
@@ -223,13 +223,13 @@ def test_round_page_queries_do_not_grow_with_its_projects(client, django_assert_
 def test_region_page_queries_do_not_grow_with_its_projects(client, django_assert_num_queries):
     # 1 the region, 2-5 the size of its set of projects in each sample level and in all (a
     # small set is counted at every level, projects.overview.sizes_by_key), 6 the summary
-    # figures with the achieved sums, 7 the projects with their round, programme and funder;
-    # prefetches: 8 implementers, 9 regions.
-    with django_assert_num_queries(9):
+    # figures with the achieved sums, 7 the projects with their round, programme and funder,
+    # and the names of their implementers and regions.
+    with django_assert_num_queries(7):
         html(client.get("/maakunnat/01/"))
     uusimaa = Region.objects.get(code="01")
     uusimaa.projects.add(*Project.objects.all())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get("/maakunnat/01/")
     assert len(response.context["projects"]) == 30
 

@@ -7,6 +7,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from projects.models import Project
+
 pytestmark = pytest.mark.django_db
 
 ROUND_3_IN_UUSIMAA = [
@@ -124,12 +126,12 @@ def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
     client, django_assert_num_queries
 ):
     # size (capped counts) + all facets and the figures (count, money, years and achieved
-    # totals) in one statement + page + implementations + regions
-    with django_assert_num_queries(5):
+    # totals) in one statement + page, with the names of its implementers and regions
+    with django_assert_num_queries(3):
         client.get("/hankkeet/")
     # + the chosen round and region (form validation) + the sizes of the sets the round and
     # region facets count (one query)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
 
 
@@ -142,11 +144,11 @@ def test_a_search_of_only_operators_sorted_by_relevance_finds_nothing_without_er
 def test_a_misspelt_search_shows_what_its_correction_finds_with_the_filters_kept(
     client, django_assert_num_queries
 ):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         meant = client.get("/hankkeet/", {"q": "työllistyminen", "round": "kotona-suomessa-3"})
     # + the size that found nothing, the nearest words of the word list, and the chosen
     # round validated again with the corrected search
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         typed = client.get("/hankkeet/", {"q": "tyollistyminen", "round": "kotona-suomessa-3"})
     assert typed.context["summary"]["count"] == meant.context["summary"]["count"] == 9
     assert names(typed) == names(meant)
@@ -204,3 +206,26 @@ def test_the_summary_gives_a_huge_sum_in_millions_or_billions(language, estimate
     assert summary_of(Decimal("66000000000"), True) == estimated
     assert summary_of(Decimal("12345678.90"), False) == exact
     assert summary_of(9_999_999, False) == shown
+
+
+@pytest.mark.parametrize(
+    ("slug", "implementers", "place"),
+    [
+        ("vayla-tyohon", "Espoon seudun koulutuskuntayhtymä ja 7 muuta", "Uusimaa"),
+        (
+            "pakolaistaustaisten-ohjaus",
+            "Kaakkois-Suomen ELY-keskus ja 15 muuta",
+            "valtakunnallinen",
+        ),
+        ("ote-tyohon", "Työväen sivistysliitto ja 4 muuta", "Uusimaa"),
+    ],
+)
+def test_a_card_names_the_first_implementer_how_many_others_and_the_place(
+    slug, implementers, place
+):
+    project = Project.objects.for_list().get(slug=slug)
+    with translation.override("fi"):
+        html = render_to_string("components/project_card.html", {"project": project})
+    facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", html))
+    assert facts["Toteuttaja"] == implementers
+    assert facts["Alue"] == place

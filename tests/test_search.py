@@ -265,11 +265,11 @@ def test_exclusions_alone_ask_for_a_word(client):
 def test_the_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
     # 1 the word list: the nearest words of those it does not hold (none here)
     # 2 how many projects match (counted up to a limit)
-    # 3 the best projects, ranked, with their snippets
-    # 4-5 their implementers and regions (for_list prefetches)
-    # 6 matching organisations and evaluation records per kind
-    # 7 the best of each kind, with snippets (one UNION query)
-    with django_assert_num_queries(7):
+    # 3 the best projects, ranked, with their snippets and the names of their implementers
+    #   and regions (for_list)
+    # 4 matching organisations and evaluation records per kind
+    # 5 the best of each kind, with snippets (one UNION query)
+    with django_assert_num_queries(5):
         response = client.get(SEARCH, {"q": "maahanmuuttaja"})
     assert response.status_code == 200
     assert len(response.context["results"].projects) == 20

