@@ -171,11 +171,12 @@ def cited_relations_sql() -> str:
     return f"SELECT jsonb_build_object({', '.join(exists)})"
 
 
-def prefetch_cited(project: "Project") -> None:
-    """Prefetch the project's records of CITED_RELATIONS (for_detail()'s `cited`), a query for
-    each relation that has any. Those it has none of are known empty without asking: most
-    projects have records in one or two of the five, and each query took about a
-    millisecond."""
+def prefetch_cited(project: "Project") -> dict[str, list]:
+    """Return the project's records of each of CITED_RELATIONS (for_detail()'s `cited` says
+    which it has any of): those it has are prefetched, a query for each relation; those it
+    has none of are empty without asking. Most projects have records in one or two of the
+    five, and each query took about a millisecond; prefetching none() for the others, which
+    asks nothing, still took 1.7 ms of Python for four."""
     mention = apps.get_model("evaluations", "ProjectMention")  # evaluations imports this
     lookups = {
         "mentions": [
@@ -188,14 +189,13 @@ def prefetch_cited(project: "Project") -> None:
             "mentions__report__recommendations",
         ]
     }
-    prefetched = []
-    for name in CITED_RELATIONS:
-        if project.cited[name]:
-            prefetched += lookups.get(name, [name])
-        else:
-            records = Project._meta.get_field(name).related_model
-            prefetched.append(Prefetch(name, queryset=records.objects.none()))
-    prefetch_related_objects([project], *prefetched)
+    had = [name for name in CITED_RELATIONS if project.cited[name]]
+    prefetch_related_objects(
+        [project], *[lookup for name in had for lookup in lookups.get(name, [name])]
+    )
+    return {
+        name: list(getattr(project, name).all()) if name in had else [] for name in CITED_RELATIONS
+    }
 
 
 FIGURES_COLUMNS = 7  # of a row of figures_sql()

@@ -120,21 +120,20 @@ class ProjectDetailView(DetailView):
 
     def get_object(self, queryset=None):
         project = super().get_object(queryset)
-        prefetch_cited(project)
+        self.cited = prefetch_cited(project)
         SourceDocument.objects.attach_to(self.cited_records(project))
         return project
 
-    @staticmethod
-    def cited_records(project) -> list:
+    def cited_records(self, project) -> list:
         """Return the project and each of its records that the page shows with its source."""
         records = [
             project,
-            *project.sources.all(),
-            *project.outputs.all(),
-            *project.outcomes.all(),
-            *project.practice_models.all(),
+            *self.cited["sources"],
+            *self.cited["outputs"],
+            *self.cited["outcomes"],
+            *self.cited["practice_models"],
         ]
-        for mention in project.mentions.all():
+        for mention in self.cited["mentions"]:
             records += [mention, *mention.report.recommendations.all()]
         decision = getattr(project, "decision", None)  # a project without one raises
         if decision:
@@ -143,7 +142,7 @@ class ProjectDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         sources = {}
-        for source in self.object.sources.all():
+        for source in self.cited["sources"]:
             sources.setdefault(source.section, []).append(source)
         sections = [
             {
@@ -156,6 +155,7 @@ class ProjectDetailView(DetailView):
             if getattr(self.object, name)
         ]
         return super().get_context_data(
+            cited=self.cited,
             sections=sections,
             record_sources=sources.get(SectionSource.Section.RECORD, []),
             target_group_sources=sources.get(SectionSource.Section.TARGET_GROUPS, []),
