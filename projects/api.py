@@ -67,6 +67,13 @@ class SizedPagination(PageNumberPagination):
         return response
 
 
+class NamesField(serializers.ListField):
+    child = serializers.CharField()
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+
 class ImplementerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="organisation.name")
     slug = serializers.CharField(source="organisation.slug")
@@ -95,9 +102,10 @@ class ProjectSerializer(serializers.ModelSerializer):
     funding_round = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     programme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     funder = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
-    regions = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    municipalities = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    target_groups = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    # Names and slugs read as arrays in the projects' query (ProjectQuerySet.for_api()).
+    regions = NamesField(source="region_names")
+    municipalities = NamesField(source="municipality_names")
+    target_groups = NamesField(source="target_group_slugs")
     implementers = ImplementerSerializer(source="implementations", many=True, read_only=True)
     outcomes = OutcomeSerializer(many=True, read_only=True)
     decision = serializers.SerializerMethodField()

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Implementation, Municipality, Region, TargetGroup
+from projects.models.projects import linked_values
 
 COLUMNS = {
     "code": _("EURA code"),
@@ -52,19 +53,17 @@ DEFAULT_COLUMNS = [
     "url",
 ]
 
-# Per-row lists, each a correlated subquery joined into one text: no GROUP BY over the whole
-# export.
+# Per-row lists, each an array of a correlated subquery joined into one text: no GROUP BY over
+# the whole export.
 LISTS = {
-    "implementers": Implementation.objects.filter(project=OuterRef("pk"))
-    .order_by("position")
-    .values(label=Concat(F("organisation__name"), Value(" ("), F("role"), Value(")"))),
-    "regions": Region.objects.filter(projects=OuterRef("pk")).order_by("name").values("name"),
-    "municipalities": Municipality.objects.filter(projects=OuterRef("pk"))
-    .order_by("name")
-    .values("name"),
-    "target_groups": TargetGroup.objects.filter(projects=OuterRef("pk"))
-    .order_by("name")
-    .values("name"),
+    "implementers": ArraySubquery(
+        Implementation.objects.filter(project=OuterRef("pk"))
+        .order_by("position")
+        .values(label=Concat(F("organisation__name"), Value(" ("), F("role"), Value(")")))
+    ),
+    "regions": linked_values(Region, "name"),
+    "municipalities": linked_values(Municipality, "name"),
+    "target_groups": linked_values(TargetGroup, "name"),
 }
 FIELDS = {
     "funding_round": "funding_round__name",
@@ -102,12 +101,7 @@ def csv_lines(queryset, columns: list[str], base_url: str) -> Iterator[str]:
     cells = {
         "url": Concat(Value(prefix), F("slug"), Value(suffix), output_field=TextField()),
         **{
-            name: Func(
-                ArraySubquery(items),
-                Value("; "),
-                function="array_to_string",
-                output_field=TextField(),
-            )
+            name: Func(items, Value("; "), function="array_to_string", output_field=TextField())
             for name, items in LISTS.items()
         },
     }

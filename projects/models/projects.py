@@ -1,6 +1,7 @@
 import functools
 
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -95,6 +96,14 @@ def figures_sql(projects: str) -> tuple[str, tuple]:
             FROM ({achieved_sql}) AS by_kind
         ) AS achieved"""
     return sql, tuple(params)
+
+
+def linked_values(model, field: str) -> ArraySubquery:
+    """Return the `field` of each project's records of `model` (a region, a municipality or
+    a target group, linked to it through `projects`) as an array, in the order of their names."""
+    return ArraySubquery(
+        model.objects.filter(projects=OuterRef("pk")).order_by("name").values(field)
+    )
 
 
 def listed_names_sql() -> str:
@@ -252,16 +261,17 @@ class ProjectQuerySet(NaturalKeyQuerySet):
 
     def for_api(self):
         """Return projects with the records the API writes out of each, in a fixed number of
-        queries."""
+        queries: the implementers and outcomes prefetched; of the places and target groups,
+        which it writes out by name or slug only, those as arrays of the projects' own query."""
         return (
             self._with_implementations()
             .select_related("decision")
-            .prefetch_related(
-                "regions",
-                "municipalities",
-                "target_groups",
-                Prefetch("outcomes", queryset=Outcome.objects.order_by("position")),
+            .annotate(
+                region_names=linked_values(Region, "name"),
+                municipality_names=linked_values(Municipality, "name"),
+                target_group_slugs=linked_values(TargetGroup, "slug"),
             )
+            .prefetch_related(Prefetch("outcomes", queryset=Outcome.objects.order_by("position")))
         )
 
     def for_detail(self):
