@@ -71,7 +71,14 @@ def linked_through(model, project_field: str, field: str):
 @extend_schema_field(OpenApiTypes.STR)
 class KeysFilter(django_filters.ModelMultipleChoiceFilter):
     """Choose records by one or more slugs or codes; the API schema types each as a string,
-    which drf-spectacular cannot tell from a slug reached through a relation or a method."""
+    which drf-spectacular cannot tell from a slug reached through a relation or a method.
+
+    The records chosen, found when the filter is validated, are compared by id
+    (`funding_round_id IN (...)`): compared by slug, every statement of a page that counts
+    or lists the projects joined the records' table again to find them."""
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -80,22 +87,19 @@ class ProjectFilter(django_filters.FilterSet):
     )
     round = KeysFilter(
         label=_("Funding round"),
-        field_name="funding_round__slug",
-        distinct=False,
+        field_name="funding_round",
         to_field_name="slug",
         queryset=FundingRound.objects.all(),
     )
     programme = KeysFilter(
         label=_("Programme / fund"),
-        field_name="programme__slug",
-        distinct=False,
+        field_name="programme",
         to_field_name="slug",
         queryset=Programme.objects.all(),
     )
     funder = KeysFilter(
         label=_("Funder"),
-        field_name="funder__slug",
-        distinct=False,
+        field_name="funder",
         to_field_name="slug",
         queryset=Organisation.objects.all(),
     )
