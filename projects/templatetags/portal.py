@@ -6,7 +6,7 @@ from django import template
 from django.utils import formats
 from django.utils.translation import get_language, gettext
 
-from projects.models import Outcome
+from projects.models import Implementation, Outcome
 from projects.search import snippet_html
 
 register = template.Library()
@@ -76,6 +76,12 @@ def partial_date(value, precision="day") -> str:
 def outcome_kind(kind: str) -> str:
     """Return the translated name of an outcome kind ("participants" -> "osallistujat")."""
     return str(dict(Outcome.Kind.choices).get(kind, kind))
+
+
+@register.filter
+def implementer_role(role: str) -> str:
+    """Return the translated name of an implementer's role ("co" -> "osatoteuttaja")."""
+    return str(dict(Implementation.Role.choices).get(role, role))
 
 
 @register.filter
