@@ -137,7 +137,7 @@ def named_records_sql() -> str:
     [{"slug", "name", "role"}] in their order. Written out, not built from subquery
     expressions: Django took 3 ms to compile five, half the time of the page's main query.
     Each joined table instead made PostgreSQL plan the query for longer than it ran (6 ms with
-    eight), and prefetching the implementers took a query and 1.7 ms of Python."""
+    eight), and prefetching the implementers took a query of its own."""
     project = Project._meta.db_table
     region_links = Project.regions.through._meta.db_table
     municipality_links = Project.municipalities.through._meta.db_table
