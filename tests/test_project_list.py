@@ -135,6 +135,19 @@ def test_the_list_page_takes_the_same_number_of_queries_for_any_page_size(
         client.get("/hankkeet/", {"round": "kotona-suomessa-3", "region": "01"})
 
 
+def test_the_list_page_reads_only_what_its_cards_show(client, django_assert_num_queries):
+    with django_assert_num_queries(3) as captured:
+        response = client.get("/hankkeet/", {"q": "maahanmuuttajat"})
+    first = response.context["object_list"][0]
+    assert {"description", "goals", "results", "notes"} <= first.get_deferred_fields()
+    assert "programme" not in first._state.fields_cache
+    assert '"projects_programme"' not in captured.captured_queries[-1]["sql"]
+    # The search's snippet is still cut from the long texts, in PostgreSQL.
+    assert (
+        "vahvistaa <mark>maahanmuuttajataustaisten</mark> henkilöiden" in response.content.decode()
+    )
+
+
 @pytest.mark.parametrize("path", ["/hankkeet/", "/hankkeet.csv", "/api/projects/"])
 def test_a_search_of_only_operators_sorted_by_relevance_finds_nothing_without_error(client, path):
     response = client.get(path, {"q": "-", "sort": "relevance"})
