@@ -74,6 +74,17 @@ class NamesField(serializers.ListField):
         super().__init__(read_only=True, **kwargs)
 
 
+class RecordsField(serializers.Field):
+    """Records the projects' query wrote out as JSON already (ProjectQuerySet.for_api()),
+    described in the OpenAPI document by the serializer it is decorated with."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value
+
+
 class ImplementerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="organisation.name")
     slug = serializers.CharField(source="organisation.slug")
@@ -91,6 +102,16 @@ class OutcomeSerializer(serializers.ModelSerializer):
         fields = ["kind", "planned_or_achieved", "value", "unit", "label"]
 
 
+@extend_schema_field(ImplementerSerializer(many=True))
+class ImplementersField(RecordsField):
+    pass
+
+
+@extend_schema_field(OutcomeSerializer(many=True))
+class OutcomesField(RecordsField):
+    pass
+
+
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.CharField()
     score = serializers.IntegerField(allow_null=True)
@@ -102,12 +123,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     funding_round = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     programme = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     funder = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
-    # Names and slugs read as arrays in the projects' query (ProjectQuerySet.for_api()).
+    # Read as arrays or JSON in the projects' query (ProjectQuerySet.for_api()).
     regions = NamesField(source="region_names")
     municipalities = NamesField(source="municipality_names")
     target_groups = NamesField(source="target_group_slugs")
-    implementers = ImplementerSerializer(source="implementations", many=True, read_only=True)
-    outcomes = OutcomeSerializer(many=True, read_only=True)
+    implementers = ImplementersField(source="implementer_records")
+    outcomes = OutcomesField(source="outcome_records")
     decision = serializers.SerializerMethodField()
 
     class Meta:
