@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from projects.models import Implementation, Outcome
 from projects.search import snippet_html
@@ -50,6 +50,12 @@ def number(value, decimal_pos=None) -> str:
     if isinstance(value, Decimal):
         value = value.normalize()  # 4.50 -> "4,5" and 60.00 -> "60": no trailing zeros
     return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def projects_count(count: int) -> str:
+    """Say how many projects: "1 hanke", "1 234 hanketta"."""
+    return ngettext("%(shown)s project", "%(shown)s projects", count) % {"shown": number(count)}
 
 
 @register.filter
