@@ -197,11 +197,9 @@ def _find(query: Query, searched: Query) -> SearchResults:
     project_count = projects.order_by()[: PROJECT_COUNT_LIMIT + 1].count()
     if project_count > RANKED_AT_MOST:
         projects = ranked_among_first_found(projects, project_count)
-    shown = list(
-        _with_headlines(projects.for_list(), searched).order_by("-search_rank", "name")[
-            :PROJECTS_SHOWN
-        ]
-    )
+    ranked = projects.for_list().order_by("-search_rank", "name", "id")
+    # The snippets' texts are read for the rows shown, not carried through ranking them all.
+    shown = list(_with_headlines(ranked.among(ranked.values("pk")[:PROJECTS_SHOWN]), searched))
     for project in shown:
         project.snippet = snippet_html(project.search_headline)
     return SearchResults(
