@@ -85,6 +85,8 @@ class RecordsField(serializers.Field):
         return value
 
 
+# The two below describe a project's implementers and outcomes in the OpenAPI document; the
+# records themselves come as JSON in the API's shape (ImplementersField, OutcomesField).
 class ImplementerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="organisation.name")
     slug = serializers.CharField(source="organisation.slug")
