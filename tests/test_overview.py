@@ -219,7 +219,7 @@ def test_matching_a_search_document_is_costed_so_that_the_planner_prefers_its_in
 
 
 @pytest.mark.django_db
-def test_a_search_vector_stays_in_its_row_unless_the_row_would_not_fit_a_page():
+def test_the_search_table_toasts_only_a_row_that_would_not_fit_a_page():
     # Out of the row, in TOAST, each of the up to 1,000 vectors a search ranks took three
     # more page reads (migration 0009).
     with connection.cursor() as cursor:
