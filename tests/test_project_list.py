@@ -231,6 +231,7 @@ def test_the_summary_gives_a_huge_sum_in_millions_or_billions(language, estimate
             "valtakunnallinen",
         ),
         ("ote-tyohon", "Työväen sivistysliitto ja 4 muuta", "Uusimaa"),
+        ("kototakuu", "Salon seudun koulutuskuntayhtymä ja 1 muu", "Varsinais-Suomi"),
     ],
 )
 def test_a_card_names_the_first_implementer_how_many_others_and_the_place(

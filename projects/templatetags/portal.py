@@ -59,6 +59,12 @@ def projects_count(count: int) -> str:
 
 
 @register.filter
+def and_others(count: int) -> str:
+    """Say how many more there are besides the one named: "ja 3 muuta"."""
+    return ngettext("and %(counter)s other", "and %(counter)s others", count) % {"counter": count}
+
+
+@register.filter
 def count_up_to(value, limit) -> str:
     """Format a count taken up to `limit` + 1 (capped_count): "over 10 000" beyond `limit`."""
     if value > limit:
