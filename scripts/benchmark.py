@@ -17,6 +17,7 @@ import contextlib
 import datetime
 import os
 import platform
+import runpy
 import socket
 import statistics
 import subprocess
@@ -42,6 +43,8 @@ PRODUCTION_ENV = {
 }
 EXPORT_ROWS = 100_000
 WARM_UP_ROUNDS = 3
+# As many as production starts on this machine (gunicorn.conf.py reads the same environment).
+DEFAULT_WORKERS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 TARGET_P95_MS = {"detail": 30}
 TARGET_P95_DEFAULT_MS = 200
 # Up to this many projects every page has the detail page's target.
@@ -376,7 +379,7 @@ def main() -> None:
     parser.add_argument("--label", required=True, help="name of this run's section, e.g. 1M")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     parser.add_argument("--export-rows", type=int, default=EXPORT_ROWS)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--smoke", action="store_true", help="few requests; fail on errors")

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmark import (
+    DEFAULT_WORKERS,
     ROOT,
     Http,
     add_collectstatic_option,
@@ -175,7 +176,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60, help="seconds")
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started a second")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     add_collectstatic_option(parser)
     args = parser.parse_args()
     args.load_before = os.getloadavg()[0]

@@ -2,18 +2,53 @@
 
 import gc
 import importlib.util
+import multiprocessing
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 CONF = settings.BASE_DIR / "gunicorn.conf.py"
 
 
-def test_the_loaded_application_is_frozen_before_a_worker_is_forked():
+def load_conf():
     spec = importlib.util.spec_from_file_location("gunicorn_conf", CONF)
     gunicorn_conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gunicorn_conf)
+    return gunicorn_conf
+
+
+@pytest.mark.parametrize(
+    ("database_url", "on_this_machine"),
+    [
+        (None, True),  # the embedded server
+        ("postgres://esf@localhost/esf", True),
+        ("postgres://esf@127.0.0.1:5433/esf", True),
+        ("postgres:///esf?host=/var/run/postgresql", True),
+        ("postgres://esf@db.internal:5432/esf", False),
+        ("postgres://esf@10.0.0.5/esf", False),
+    ],
+)
+def test_one_worker_a_core_when_the_database_shares_the_machine(
+    monkeypatch, database_url, on_this_machine
+):
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    if database_url is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+    cores = multiprocessing.cpu_count()
+    assert load_conf().workers == (cores if on_this_machine else 2 * cores + 1)
+
+
+def test_the_environment_sets_the_workers(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKERS", "7")
+    assert load_conf().workers == 7
+
+
+def test_the_loaded_application_is_frozen_before_a_worker_is_forked():
+    gunicorn_conf = load_conf()
     frozen_before = gc.get_freeze_count()
     try:
         gunicorn_conf.pre_fork(server=None, worker=None)
