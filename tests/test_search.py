@@ -2,12 +2,16 @@
 "did you mean" word list, phrases and exclusions, the search page, and input that is not a
 search at all. tests/conftest.py builds the search index after loading the fixtures."""
 
+import re
+
 import pytest
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.urls import reverse
 
 from projects.models import Organisation, Project, SearchEntry
 from projects.search import (
+    PROJECT_SNIPPET_FIELDS,
+    annotate_headlines,
     refresh_search_index,
     search_everything,
     search_projects,
@@ -183,6 +187,31 @@ def test_html_in_a_project_text_never_reaches_the_page_as_markup(client):
     assert "<script>" not in content and "<b>" not in content
     assert "1 &lt; 2 &gt; 3" in content
     assert "<mark>poronhoitajien</mark>" in content
+
+
+def test_a_snippet_marks_the_forms_of_the_word_but_not_the_words_its_short_stem_begins():
+    project = Project.objects.get(code="S21114")
+    for text_field in PROJECT_SNIPPET_FIELDS:
+        setattr(project, text_field, "")
+    project.goals = (
+        "Kumppani järjestää koulutusta kuminan viljelystä. Maahanmuuttajien työllistymistä tuetaan."
+    )
+    project.save()
+    refresh_search_index([project.pk])
+
+    def marked(query: str) -> list[str]:
+        (headline,) = annotate_headlines(Project.objects.filter(pk=project.pk), query).values_list(
+            "search_headline", flat=True
+        )
+        return re.findall("\ue000(.*?)\ue001", headline)
+
+    # "koulutus" is its own stem; "maahanmuuttaj" that of maahanmuuttajat.
+    assert marked("koulutus") == ["koulutusta"]
+    assert marked("maahanmuuttajat") == ["Maahanmuuttajien"]
+    assert marked("työllistyminen") == ["työllistymistä"]
+    # The stem of kumina is "kum", which Kumppani begins too: matched whole, it marks nothing.
+    assert marked("kumina") == ["kuminan"]
+    assert marked('"maahanmuuttajat työllistyminen"') == ["Maahanmuuttajien", "työllistymistä"]
 
 
 def test_the_search_page_groups_the_results_by_kind_with_counts(client):
