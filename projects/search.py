@@ -6,6 +6,7 @@ The import calls rebuild_search_index() after loading; an edit of some projects 
 refresh_search_index(project_ids). Nothing is indexed as a side effect of save().
 """
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -338,11 +339,10 @@ def _headline(text, query: Query) -> SearchHeadline:
 def _marked_word(word: str):
     """Return the highlight query of a word of a search (see _headline())."""
     prefixes = lemma_prefixes(word) | ({word} if len(word) >= PREFIX_MIN_LENGTH else set())
-    return reduce(
-        SearchQueryCombinable.__or__,
-        (SearchQuery(f"{p}:*", search_type="raw", config="simple") for p in sorted(prefixes)),
-        StemPrefix(Value(word)),
-    )
+    beginnings = [
+        SearchQuery(f"{p}:*", search_type="raw", config="simple") for p in sorted(prefixes)
+    ]
+    return reduce(operator.or_, beginnings, StemPrefix(Value(word)))
 
 
 def _exact_name_bonus(query: Query, names: str) -> Case:
