@@ -6,16 +6,19 @@ Run: gunicorn esfportal.wsgi (from the project folder; this file is read automat
 import gc
 import multiprocessing
 import os
-import urllib.parse
 from pathlib import Path
+
+import dj_database_url
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 
 def database_is_local() -> bool:
-    """The embedded server (no DATABASE_URL), a Unix socket or a loopback address."""
-    host = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", "")).hostname
-    return host in (None, "localhost", "127.0.0.1", "::1")
+    """The embedded server (no DATABASE_URL), a Unix socket or a loopback address; the URL
+    read as settings.py reads it."""
+    url = os.environ.get("DATABASE_URL")
+    host = dj_database_url.parse(url)["HOST"] if url else ""
+    return host in ("", "localhost", "127.0.0.1", "::1") or host.startswith("/")
 
 
 # A worker's request is CPU work, its own or its PostgreSQL backend's. With the database on

@@ -26,6 +26,7 @@ def load_conf():
         ("postgres://esf@localhost/esf", True),
         ("postgres://esf@127.0.0.1:5433/esf", True),
         ("postgres:///esf?host=/var/run/postgresql", True),
+        ("postgres://%2Fvar%2Frun%2Fpostgresql/esf", True),
         ("postgres://esf@db.internal:5432/esf", False),
         ("postgres://esf@10.0.0.5/esf", False),
     ],
