@@ -46,18 +46,20 @@ def test_a_set_over_the_limit_takes_the_largest_sample_within_it(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_an_estimate_is_counted_in_the_largest_sample_and_read_in_a_smaller_one(monkeypatch):
+def test_an_estimate_is_counted_in_the_largest_sample_and_read_in_the_one_its_count_predicts(
+    monkeypatch,
+):
     monkeypatch.setattr(overview, "EXACT_UP_TO", 20)
     monkeypatch.setattr(overview, "READ_AT_MOST", 5)
     ids = list(Project.objects.values_list("id", flat=True))
     in_sample = {level: sum(1 for pk in ids if pk % 1000 < level) for level in (100, 10, 1)}
-    counted_in = max(level for level, count in in_sample.items() if count <= 20)
-    read_in = max(level for level, count in in_sample.items() if count <= 5)
-    assert read_in < counted_in  # 30 projects, ids from 1: 9 below 10, none below 1
+    assert in_sample == {100: 30, 10: 9, 1: 0}  # 30 projects, ids from 1
 
     (size,) = sizes(Project.objects.all())
 
-    assert size == Size(max(in_sample[counted_in] * 1000 // counted_in, 21), read_in)
+    # Counted in the sample of 10 per mille (9, within 20): about 0.9 a per mille, so the
+    # sample of 3 per mille holds about 2.7 (within 5) and that of 10 per mille 9 (not).
+    assert size == Size(900, 3)
 
 
 @pytest.mark.django_db
@@ -86,14 +88,13 @@ def test_a_set_its_samples_prove_large_is_never_counted_whole(monkeypatch):
 def test_a_superset_of_an_estimated_set_is_sized_from_its_smallest_sample_alone(monkeypatch):
     monkeypatch.setattr(overview, "EXACT_UP_TO", 20)
     monkeypatch.setattr(overview, "READ_AT_MOST", 20)
-    ids = list(Project.objects.values_list("id", flat=True))
-    in_thousandth = sum(1 for pk in ids if pk % 1000 < 1)
-    expected = max(level for level in (100, 10, 1) if in_thousandth * level <= 20)
     with CaptureQueriesContext(connection) as captured:
         (size,) = sizes(Project.objects.all(), within=Size(21, 10))
 
     assert captured.captured_queries[0]["sql"].count("count(*)") == 1
-    assert size.per_mille == expected
+    # None of the 30 ids is in the sample of 1 per mille: even the largest sample read,
+    # 300 per mille, is predicted to hold none of the set.
+    assert size.per_mille == 300
     assert size.estimated
 
 
@@ -248,8 +249,12 @@ def test_the_matches_ranked_of_a_search_with_many_are_found_in_the_smallest_samp
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("per_mille", [100, 10, 1])
-def test_a_search_sample_is_read_from_the_index_of_that_sample(per_mille):
+@pytest.mark.parametrize(
+    ("per_mille", "indexed"), [(100, 100), (30, 100), (10, 10), (3, 10), (1, 1)]
+)
+def test_a_search_sample_is_read_from_the_index_of_that_sample_or_the_next_larger(
+    per_mille, indexed
+):
     matching = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs
     sampled = str(overview.sample(matching, per_mille, searched=True).query)
     (in_sample,) = re.findall(r'MOD\("projects_projectsearch"\."project_id", 1000\) < \d+', sampled)
@@ -259,14 +264,14 @@ def test_a_search_sample_is_read_from_the_index_of_that_sample(per_mille):
         # A larger sample's index can serve too; at thirty projects it may cost the same (or
         # less, after the suite's rolled-back inserts), so it is dropped for this test alone.
         for other in SAMPLE_LEVELS:
-            if other > per_mille:
+            if other > indexed:
                 cursor.execute(f"DROP INDEX project_search_sample_{other}_idx")
         cursor.execute(
             "EXPLAIN (COSTS OFF) SELECT project_id FROM projects_projectsearch "
             f"WHERE document @@ to_tsquery('simple', 'maahanmuuttaja') AND {in_sample}"
         )
         plan = "\n".join(line for (line,) in cursor.fetchall())
-    assert f"Bitmap Index Scan on project_search_sample_{per_mille}_idx" in plan
+    assert f"Bitmap Index Scan on project_search_sample_{indexed}_idx" in plan
     assert "project_search_document_idx" not in plan
 
 

@@ -115,8 +115,10 @@ def test_a_list_estimates_a_set_of_too_many_projects_from_the_sample(
     counted_in = 10 if in_sample[10] <= 3 else 1  # the largest sample within the limit
     response = client.get(path)
     sizes = {getattr(r, key): r.project_size for r in response.context["object_list"]}
-    # scaled, but never within the limit; read in the largest sample within READ_AT_MOST
-    assert sizes[big] == Size(max(in_sample[counted_in] * 1000 // counted_in, 4), 100)
+    # scaled, but never within the limit; read in the largest sample that count predicts to
+    # hold at most READ_AT_MOST (700): none of the 30 ids is in the sample of 1 per mille, a
+    # few in that of 10
+    assert sizes[big] == Size(max(in_sample[counted_in] * 1000 // counted_in, 4), 300)
     assert sizes[empty] == Size(0)  # none in any sample, so counted whole
     page = html(response).replace("\xa0", " ")
     assert f"≈ {sizes[big].count}</td>" in page
@@ -156,14 +158,14 @@ def test_a_region_of_many_projects_is_walked_by_name_and_figured_from_its_sample
     assert [p.slug for p in estimated["projects"]] == first
     assert len(first) == 10
     assert (exact["summary"]["count"], exact["summary"]["estimated"]) == (10, False)
-    # the figures read the region's sample from its links: the projects with id % 1000 < 100
+    # the figures read the region's sample from its links: the projects with id % 1000 < 300
     per_mille = estimated["region"].project_size.per_mille
-    assert per_mille == 100
+    assert per_mille == 300
     sampled = Project.objects.in_region(uusimaa, per_mille)
     assert set(sampled.values_list("id", flat=True)) == {
         pk
         for pk in Project.objects.in_region(uusimaa).values_list("id", flat=True)
-        if pk % 1000 < 100
+        if pk % 1000 < 300
     }
     assert estimated["summary"]["estimated"] is True
     assert estimated["summary"]["count"] == estimated["region"].project_size.count
@@ -238,11 +240,11 @@ def test_a_round_of_many_projects_counts_its_regions_in_its_sample(client, monke
     monkeypatch.setattr(overview, "EXACT_UP_TO", 3)  # round 3 has 9 projects
     response = client.get("/hakukierrokset/kotona-suomessa-3/")
     assert response.context["summary"]["estimated"]
-    # Read in the sample of 100 per mille, which holds every real record (their ids are
-    # small), and scaled tenfold: Uusimaa's 5 projects.
+    # Read in the sample of 300 per mille, which holds every real record (their ids are
+    # small), and scaled by 1000 / 300 to two digits: Uusimaa's 5 projects, 16.7.
     regions = {row["region__code"]: row["projects"] for row in response.context["regions"]}
-    assert regions["01"] == 50
-    assert ">Uusimaa</a> (≈ 50 hanketta)" in html(response).replace("\xa0", " ")
+    assert regions["01"] == 17
+    assert ">Uusimaa</a> (≈ 17 hanketta)" in html(response).replace("\xa0", " ")
 
 
 def test_round_page_links_each_region_to_the_filtered_list(client):
