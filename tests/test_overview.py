@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects import overview
+from projects.facets import SET_COLUMNS
 from projects.filters import ProjectFilter
 from projects.models import Project
 from projects.models.projects import SAMPLE_LEVELS
@@ -284,3 +285,23 @@ def test_the_achieved_figures_take_the_outcomes_of_an_array_of_the_sets_ids():
     # projects, 120,000 index entries for the 2,669 projects of a search (31 ms against 10).
     # Thirty projects cannot show the plan, so the statement's form is what is checked.
     assert "project_id = ANY(ARRAY(SELECT id FROM figured))" in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_the_read_index_holds_every_column_a_set_is_read_for():
+    # A set read whole for its figures and facets is then read from the index alone, not from
+    # rows that carry the texts: a region's 3,481 projects at 10,000 took 7.7 ms of the
+    # statement's 20 when every row was read, 2.1 ms from the index.
+    query = Project.objects.figured(*SET_COLUMNS[1:]).query
+    read = set(query.values_select) | {
+        expression.target.column
+        for annotation in query.annotations.values()
+        for expression in annotation.flatten()
+        if hasattr(expression, "target")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'project_read_idx'")
+        (definition,) = cursor.fetchone()
+    (included,) = re.search(r"\(id\) INCLUDE \((.*)\)$", definition).groups()
+    assert read == {"id", *included.split(", ")}
+    assert {"funding_round_id", "status", "realised_public_funding", "end_date"} <= read
