@@ -196,7 +196,7 @@ def search_everything(text: str) -> SearchResults:
 
 
 def _find(query: Query, searched: Query) -> SearchResults:
-    projects = _search_projects(Project.objects.all(), searched)
+    projects = _search_projects(Project.objects.with_money(), searched)
     # Counting stops past the limit: a common word at a million projects would count for long.
     project_count = projects.order_by()[: PROJECT_COUNT_LIMIT + 1].count()
     if project_count > RANKED_AT_MOST:

@@ -224,6 +224,15 @@ def test_the_search_page_groups_the_results_by_kind_with_counts(client):
     assert "/toimintamallit/kumina/" in content
 
 
+def test_the_search_page_shows_a_projects_funding_as_the_list_does(client):
+    name = "Kummin kanssa työkokeiluun"
+    card = rf'<article class="record-card">\s*<h3[^>]*><a [^>]*>{name}</a>.*?</article>'
+    for address in (SEARCH, reverse("projects:project-list")):
+        content = client.get(address, {"q": "kumina"}).content.decode()
+        (found,) = re.findall(card, content, re.DOTALL)
+        assert "<dt>Rahoitus</dt><dd>48\xa0806\xa0€</dd>" in found
+
+
 def test_the_search_page_shows_a_suggestion_and_its_results(client):
     response = client.get(SEARCH, {"q": "maahanmuutaja"})
     content = response.content.decode()
