@@ -305,3 +305,24 @@ def test_the_read_index_holds_every_column_a_set_is_read_for():
     (included,) = re.search(r"\(id\) INCLUDE \((.*)\)$", definition).groups()
     assert read == {"id", *included.split(", ")}
     assert {"funding_round_id", "status", "realised_public_funding", "end_date"} <= read
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("projects_project_regions", "region_id"),
+        ("projects_project_municipalities", "municipality_id"),
+        ("projects_project_target_groups", "targetgroup_id"),
+    ],
+)
+def test_a_link_filter_finds_its_projects_in_an_index_of_both_ids(table, column):
+    # Django's own indexes on the link table hold the pair the other way round, or one id: a
+    # filter's projects were read from the table's rows (a target group and a region at a
+    # million projects: 300 ms to intersect; 90 with the pair led by the filtered id).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"{table}_pair_idx"]
+        )
+        (definition,) = cursor.fetchone()
+    assert definition.endswith(f"ON public.{table} USING btree ({column}, project_id)")
