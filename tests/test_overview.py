@@ -288,10 +288,15 @@ def test_the_achieved_figures_take_the_outcomes_of_an_array_of_the_sets_ids():
 
 
 @pytest.mark.django_db
-def test_the_read_index_holds_every_column_a_set_is_read_for():
+@pytest.mark.parametrize(
+    ("index", "key"), [("project_read_idx", "id"), ("project_name_order_idx", "name, id")]
+)
+def test_the_read_indexes_hold_every_column_a_set_is_read_for(index, key):
     # A set read whole for its figures and facets is then read from the index alone, not from
     # rows that carry the texts: a region's 3,481 projects at 10,000 took 7.7 ms of the
-    # statement's 20 when every row was read, 2.1 ms from the index.
+    # statement's 20 when every row was read, 2.1 ms from the index. A list walked in name
+    # order tests its filters in the index: for a round and a target group at a million
+    # projects the rows of a page took 69 ms when each row passed over was visited, now 7.
     query = Project.objects.figured(*SET_COLUMNS[1:]).query
     read = set(query.values_select) | {
         expression.target.column
@@ -300,9 +305,9 @@ def test_the_read_index_holds_every_column_a_set_is_read_for():
         if hasattr(expression, "target")
     }
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'project_read_idx'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
         (definition,) = cursor.fetchone()
-    (included,) = re.search(r"\(id\) INCLUDE \((.*)\)$", definition).groups()
+    (included,) = re.search(rf"\({key}\) INCLUDE \((.*)\)$", definition).groups()
     assert read == {"id", *included.split(", ")}
     assert {"funding_round_id", "status", "realised_public_funding", "end_date"} <= read
 

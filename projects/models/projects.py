@@ -558,8 +558,11 @@ class Project(NaturalKeyModel, Cited):
             models.Index("programme", sample_key("id"), name="project_programme_sample_idx"),
             models.Index("funder", sample_key("id"), name="project_funder_sample_idx"),
             models.Index("status", sample_key("id"), name="project_status_sample_idx"),
-            # ORDERINGS: a page of a million projects in any order reads only that page.
-            models.Index(fields=["name", "id"], name="project_name_order_idx"),
+            # ORDERINGS: a page of a million projects in any order reads only that page. The
+            # list's own order, by name, also holds what the filters on the project's columns
+            # test: a filtered list walks it without visiting the rows it passes over (a round
+            # and a target group at a million projects: its rows' statement 69 ms -> 7).
+            models.Index(fields=["name", "id"], include=READ_FIELDS, name="project_name_order_idx"),
             models.Index(fields=["-start_date", "name", "id"], name="project_newest_order_idx"),
             models.Index(fields=["start_date", "name", "id"], name="project_oldest_order_idx"),
             models.Index(
