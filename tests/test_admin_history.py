@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from projects.models import Outcome, Project
+from projects.models import Outcome, Project, TargetGroup
 from projects.search import search_projects
 from tests.test_admin_permissions import SLUG, form_data, post_change, staff_user
 
@@ -98,3 +98,20 @@ def test_an_admin_edit_refreshes_the_projects_search_row(
         post_change(editor, project, name="Kummitoiminta työkokeiluun")
 
     assert list(search_projects(Project.objects.all(), "Kummitoiminta")) == [project]
+
+
+def test_an_admin_edit_of_the_target_groups_moves_the_project_in_a_search_within_them(
+    editor, project, django_capture_on_commit_callbacks
+):
+    students = TargetGroup.objects.get(slug="opiskelijat")
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = form_data(editor.get(url))
+    data["target_groups"] = [*data["target_groups"], str(students.pk)]
+    within = {"q": "työkokeilu", "target_group": "opiskelijat"}
+    assert not editor.get("/hankkeet/", within).context["object_list"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor.post(url, data).status_code == 302
+
+    response = editor.get("/hankkeet/", within)
+    assert [found.name for found in response.context["object_list"]] == [project.name]

@@ -110,6 +110,8 @@ def test_search_vector_is_the_one_search_document_builds():
         rebuilt = Project.objects.filter(pk=project.pk).values_list(built.document, flat=True)
         assert str(stored.document) == str(rebuilt.get())
         assert stored.names == built.names
+        assert (stored.regions, stored.target_groups) == (built.regions, built.target_groups)
+        assert stored.target_groups
 
 
 def test_search_finds_a_synthetic_project_by_a_word_of_its_text():

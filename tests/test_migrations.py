@@ -14,6 +14,7 @@ empty database forward from zero and back to zero.
 """
 
 import copy
+import importlib
 import re
 import subprocess
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from django.db.utils import load_backend
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from projects.models import ProjectSearch
 from scripts.backup import postgres_tool
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,22 @@ def test_an_empty_database_migrates_forward_from_zero_and_back_to_zero():
         migrate("projects", "zero")
 
         assert app_tables(scratch) == []
+
+
+def test_the_search_rows_get_their_projects_regions_and_target_groups_when_migrated():
+    backfill = importlib.import_module(
+        "projects.migrations.0013_search_rows_hold_places_and_groups"
+    )
+    built = {
+        row.project_id: (row.regions, row.target_groups) for row in ProjectSearch.objects.all()
+    }
+    ProjectSearch.objects.update(regions=[], target_groups=[])
+
+    with connection.cursor() as cursor:
+        cursor.execute(backfill.BACKFILL)
+
+    migrated = {
+        row.project_id: (row.regions, row.target_groups) for row in ProjectSearch.objects.all()
+    }
+    assert migrated == built
+    assert sum(len(groups) for _regions, groups in migrated.values()) == 67

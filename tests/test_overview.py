@@ -206,7 +206,7 @@ def test_a_page_reads_its_rows_by_the_ids_the_filters_found_once(client, monkeyp
     # them, each once: the filters run only where the first 5 are found. Repeated outside,
     # they ran again for every row ranked or shown.
     assert rows.count("LIMIT 5") == 2
-    assert rows.count('FROM "projects_project_regions"') == 1
+    assert rows.count('"regions" && ') == 1  # in a search, the region is its search row's
     assert rows.count("@@") == 1
     assert len(response.context["object_list"]) == 5
 

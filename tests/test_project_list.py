@@ -4,7 +4,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from projects.models import Project
@@ -174,6 +176,60 @@ def test_a_misspelt_search_shows_what_its_correction_finds_with_the_filters_kept
     # the chosen filters, the export and the next pages go on with the correction
     assert '<input type="hidden" name="q" value="työllistyminen">' in page
     assert typed.context["query_string"] == "q=ty%C3%B6llistyminen&round=kotona-suomessa-3"
+
+
+UNEMPLOYED_FINDING_WORK = [
+    "Kaiku",
+    "Kaveria ei jätetä",
+    "Kummin kanssa työkokeiluun",
+    "Mahdollisuudet todeksi",
+    "TOITA Maahanmuuttajien osaaminen työpaikoille",
+    "The Nice Work Project",
+    "Tuettua työllistymistä maahanmuuttajille",
+    "Valmiuksilla vauhtia työllistymiseen",
+]
+
+
+def test_a_search_within_a_target_group_reads_the_groups_from_the_search_rows(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/hankkeet/", {"q": "työllistyminen", "target_group": "tyottomat"})
+    assert sorted(names(response)) == UNEMPLOYED_FINDING_WORK
+    assert response.context["summary"]["count"] == 8
+    assert facet(response, "region") == {"17": 2, "10": 1, "13": 1, "06": 1, "12": 1, "01": 1}
+    size = next(query["sql"] for query in queries if query["sql"].startswith("WITH size_0"))
+    assert '"projects_projectsearch"."target_groups" && ' in size
+    assert "projects_project_target_groups" not in size
+
+
+def test_a_search_within_regions_and_target_groups_keeps_what_the_links_keep(client):
+    response = client.get(
+        "/hankkeet/",
+        {
+            "q": "työllistyminen",
+            "region": ["01", "11"],
+            "target_group": ["tyottomat", "ammattilaiset"],
+        },
+    )
+    assert sorted(names(response)) == [
+        "Matkalla työelämään",
+        "The Nice Work Project",
+        "Tsempataan yhdessä – kumppanuudella työelämään",
+    ]
+    assert facet(response, "target_group") == {
+        "ammattilaiset": 2,
+        "tyottomat": 1,
+        "maahanmuuttajat": 7,
+        "naiset-ja-kotivanhemmat": 3,
+        "tyonantajat": 3,
+        "opiskelijat": 1,
+    }
+
+
+def test_a_list_without_a_search_keeps_a_target_groups_projects_by_their_links(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/hankkeet/", {"target_group": "tyottomat"})
+    assert sorted(names(response)) == UNEMPLOYED_FINDING_WORK
+    assert not any('"target_groups" && ' in query["sql"] for query in queries)
 
 
 def test_a_search_of_known_words_that_finds_nothing_is_not_corrected(client):

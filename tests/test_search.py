@@ -8,7 +8,7 @@ import pytest
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.urls import reverse
 
-from projects.models import Organisation, Project, SearchEntry
+from projects.models import Organisation, Project, ProjectSearch, Region, SearchEntry, TargetGroup
 from projects.search import (
     PROJECT_SNIPPET_FIELDS,
     annotate_headlines,
@@ -169,6 +169,22 @@ def test_refreshing_a_project_indexes_its_new_words():
     refresh_search_index([project.pk])
     assert top_projects("poronhoitaja") == ["Kummin kanssa työkokeiluun"]
     assert suggest_queries("poronhoitaja") == []
+
+
+def test_a_search_row_holds_its_projects_regions_and_target_groups():
+    search = ProjectSearch.objects.get(project__slug="kaveria-ei-jateta")
+    groups = TargetGroup.objects.filter(pk__in=search.target_groups).order_by("slug")
+    regions = Region.objects.filter(pk__in=search.regions)
+    assert [group.slug for group in groups] == [
+        "ikaantyneet",
+        "pitkaaikaistyottomat",
+        "syrjaytymisvaarassa",
+        "tyonantajat",
+        "tyottomat",
+        "vammaiset-ja-toimintarajoitteiset",
+    ]
+    assert [region.code for region in regions] == ["10"]
+    assert search.target_groups == sorted(search.target_groups)
 
 
 def test_snippets_escape_the_data_and_mark_only_the_matches():

@@ -96,7 +96,10 @@ COPY_COLUMNS = {
         "decision_id, section, position, label, applied, approved, "
         "rejected, share_percent, is_total, document_id, first_line, last_line",
     ),
-    "search": ("synthetic_search", "project_id, a_text, b, c, lemmas, names"),
+    "search": (
+        "synthetic_search",
+        "project_id, a_text, b, c, lemmas, names, regions, target_groups",
+    ),
 }
 # A project's search vector is search_document()'s: to_tsvector of the weight's text joined by
 # whitespace equals the || of its fragments' vectors when each fragment's last position is its
@@ -109,7 +112,8 @@ CREATE_FRAGMENTS = """
     CREATE OR REPLACE AGGREGATE pg_temp.tsvector_agg(tsvector)
     (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '');
     CREATE TEMP TABLE synthetic_search (project_id bigint, a_text text, b integer[],
-    c integer[], lemmas text, names varchar(300)[]) WITH (toast_tuple_target = 8160)
+    c integer[], lemmas text, names varchar(300)[], regions bigint[], target_groups bigint[])
+    WITH (toast_tuple_target = 8160)
     ON COMMIT DROP;
 """
 # toast_tuple_target: a staging row (~4 KB, most of it the lemma literal) stays inline and
@@ -121,7 +125,7 @@ UNJOINABLE_FRAGMENTS = """
             unnest(u.positions) p WHERE u.lexeme = '987654321')
 """
 INSERT_SEARCH = """
-    INSERT INTO projects_projectsearch (project_id, document, names)
+    INSERT INTO projects_projectsearch (project_id, document, names, regions, target_groups)
     SELECT s.project_id,
         setweight(to_tsvector('finnish', s.a_text), 'A')
         || setweight((SELECT pg_temp.tsvector_agg(f.vector ORDER BY o.n)
@@ -129,7 +133,7 @@ INSERT_SEARCH = """
         || setweight((SELECT pg_temp.tsvector_agg(f.vector ORDER BY o.n)
             FROM unnest(s.c) WITH ORDINALITY o(id, n) JOIN synthetic_fragment f USING (id)), 'C')
         || s.lemmas::tsvector,
-        s.names
+        s.names, s.regions, s.target_groups
     FROM synthetic_search s
 """
 

@@ -268,11 +268,14 @@ class Generator(OrganisationsMixin, FiguresMixin):
                 ref,
                 str(refs.municipalities[self.records.municipalities[index].code]),
             )
-        for group in set(
-            rng.choices(
-                self._target_groups, cum_weights=self._target_group_cum, k=rng.randint(1, 4)
+        groups = sorted(
+            set(
+                rng.choices(
+                    self._target_groups, cum_weights=self._target_group_cum, k=rng.randint(1, 4)
+                )
             )
-        ):
+        )
+        for group in groups:
             chunk.add("target_group", ref, str(group))
         self._outcomes(chunk, ref, status)
 
@@ -300,6 +303,10 @@ class Generator(OrganisationsMixin, FiguresMixin):
             "{" + ",".join(str(f.id) for f in by_weight["C"]) + "}",
             lemma_vector(lemmas),
             "{" + ",".join(f'"{key}"' for key in names_) + "}",
+            "{"
+            + ",".join(map(str, sorted(refs.regions[region_.code] for region_ in regions)))
+            + "}",
+            "{" + ",".join(map(str, groups)) + "}",
         )
         return decision_id
 
