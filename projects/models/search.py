@@ -95,7 +95,8 @@ class ProjectSearchQuerySet(BatchQuerySet):
 
 class ProjectSearch(models.Model):
     """A project's words as one weighted text-search vector: name A, goals and results B, the
-    rest C, each with its Voikko lemmas and compound parts."""
+    rest C, each with its Voikko lemmas and compound parts; and the ids of its regions and
+    target groups, which a search within them tests."""
 
     project = models.OneToOneField(
         Project,
