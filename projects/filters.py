@@ -74,7 +74,7 @@ def linked_or_held(model, field: str, search_field: str):
     (ProjectSearch.regions, .target_groups). PostgreSQL then intersects the search row's text
     index with that array's index before it reads a row; joined to the link table, it read
     every match's search row, a page each, to find its project (a rare word within a target
-    group at a million projects: 25,867 rows for 800 projects)."""
+    group at a million projects: 25,867 rows for 790 projects)."""
     linked = linked_through(model, "project", field)
 
     def method(filterset, queryset, name, values):
