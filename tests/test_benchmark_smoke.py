@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts import benchmark
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.stack
@@ -47,3 +49,18 @@ def test_every_page_of_the_benchmark_answers_on_20000_synthetic_projects(
 
     assert "## smoke: 20 000 projects" in report
     assert "| list (`/hankkeet/`) |" in report
+    assert f"Python: CPython {sys.version.split()[0]} (" in report
+
+
+@pytest.mark.parametrize(
+    ("configured", "named"),
+    [
+        ("'--prefix=/opt/py' '--enable-optimizations' '--with-lto'", "(PGO + LTO)"),
+        ("'--prefix=/root/.pyenv/versions/3.12.1' '--enable-shared'", "(no PGO or LTO)"),
+    ],
+)
+def test_the_report_says_whether_the_interpreter_is_an_optimized_build(
+    monkeypatch, configured, named
+):
+    monkeypatch.setattr(benchmark.sysconfig, "get_config_var", lambda name: configured)
+    assert benchmark.interpreter() == f"CPython {sys.version.split()[0]} {named}"
