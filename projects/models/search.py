@@ -78,16 +78,7 @@ class BatchQuerySet(models.QuerySet):
 class ProjectSearchQuerySet(BatchQuerySet):
     def index(self, projects, vocabulary: Counter) -> int:
         """Write the search rows of projects that have none; return how many were written."""
-        projects = projects.order_by("pk").prefetch_related(
-            Prefetch(
-                "implementations",
-                queryset=Implementation.objects.select_related("organisation").prefetch_related(
-                    "organisation__names"
-                ),
-            ),
-            "regions",
-            "target_groups",
-        )
+        projects = self.model.prefetched(projects.order_by("pk"))
         return self.create_in_batches(
             self.model.for_project(project, vocabulary) for project in projects.iterator(BATCH_SIZE)
         )
@@ -152,6 +143,21 @@ class ProjectSearch(models.Model):
 
     def __str__(self):
         return str(self.project_id)
+
+    @staticmethod
+    def prefetched(projects):
+        """Return projects with the related rows that for_project() reads, fetched a batch at
+        a time rather than for each project."""
+        return projects.prefetch_related(
+            Prefetch(
+                "implementations",
+                queryset=Implementation.objects.select_related("organisation").prefetch_related(
+                    "organisation__names"
+                ),
+            ),
+            "regions",
+            "target_groups",
+        )
 
     @classmethod
     def for_project(cls, project: Project, vocabulary: Counter) -> "ProjectSearch":

@@ -19,11 +19,9 @@ from itertools import islice
 
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Prefetch
 
 from projects.models import (
     FundingRound,
-    Implementation,
     Municipality,
     Organisation,
     Programme,
@@ -286,15 +284,7 @@ def _real_project_vocabulary() -> Counter:
     """Count the words of the projects that are not synthetic, as a rebuild of the search
     index would, so that the word list rebuilt at the end is the one a rebuild gives."""
     vocabulary = Counter()
-    real = Project.objects.exclude(slug__startswith=PREFIX).prefetch_related(
-        Prefetch(
-            "implementations",
-            queryset=Implementation.objects.select_related("organisation").prefetch_related(
-                "organisation__names"
-            ),
-        ),
-        "regions",
-    )
+    real = ProjectSearch.prefetched(Project.objects.exclude(slug__startswith=PREFIX))
     for project in real.iterator(500):
         ProjectSearch.for_project(project, vocabulary)
     return vocabulary
