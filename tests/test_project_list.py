@@ -53,6 +53,13 @@ def test_facet_counts_leave_out_their_own_filter(client):
     assert facet(response, "region")["17"] == 3  # Oulu twice and Raahe
 
 
+def test_a_facet_option_is_named_by_its_value_whatever_its_place(client):
+    # The checkbox of Uusimaa keeps its id (and its label's `for`) when counts reorder the list.
+    for query in ({}, {"round": "kotona-suomessa-3"}):
+        html = client.get("/hankkeet/", query).content.decode()
+        assert re.search(r'<input type="checkbox" id="f-region-01" name="region" value="01"', html)
+        assert '<label for="f-region-01">Uusimaa ' in html
+
 def test_the_implementer_filter_finds_the_projects_of_tavastia(client):
     response = client.get("/hankkeet/", {"implementer": "koulutuskuntayhtyma-tavastia"})
     assert sorted(names(response)) == ["Hyvä alku Hämeessä", "Monet polut työelämään"]
