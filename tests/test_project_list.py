@@ -60,6 +60,7 @@ def test_a_facet_option_is_named_by_its_value_whatever_its_place(client):
         assert re.search(r'<input type="checkbox" id="f-region-01" name="region" value="01"', html)
         assert '<label for="f-region-01">Uusimaa ' in html
 
+
 def test_the_implementer_filter_finds_the_projects_of_tavastia(client):
     response = client.get("/hankkeet/", {"implementer": "koulutuskuntayhtyma-tavastia"})
     assert sorted(names(response)) == ["Hyvä alku Hämeessä", "Monet polut työelämään"]
