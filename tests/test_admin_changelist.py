@@ -2,9 +2,11 @@
 cheap at a million projects, and a search through the search index."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects import admin_base
+from projects import admin, admin_base
 from projects.admin_base import EstimatedCountPaginator
 from projects.models import Project
 from tests.test_admin_permissions import staff_user
@@ -35,9 +37,10 @@ def test_the_project_list_takes_a_fixed_number_of_queries(editor, django_assert_
 
 
 def test_a_filtered_and_searched_list_takes_no_query_per_row(editor, django_assert_num_queries):
-    # As above, with one count bounded to 10,001 rows instead of the estimate and the count; the
-    # search index is read inside the count and the page's queries.
-    with django_assert_num_queries(10):
+    # As above, with the search's projects found first (those named by the slug, the ids of at
+    # most 10,001 matches), then one count bounded to 10,001 rows instead of the estimate and
+    # the count.
+    with django_assert_num_queries(12):
         response = editor.get(PROJECTS, {"status__exact": "ended", "q": "työ"})
     assert response.status_code == 200
 
@@ -55,6 +58,59 @@ def test_the_search_finds_a_project_by_an_implementers_abbreviation(editor):
 
 def test_the_search_finds_a_project_by_its_eura_code(editor):
     assert shown(editor.get(PROJECTS, {"q": "s21114"})) == ["kummin-kanssa-tyokokeiluun"]
+
+
+# The seven projects whose texts speak of työkokeilu, newest first.
+TYOKOKEILU = [
+    "valmiuksilla-vauhtia-tyollistymiseen",
+    "tuettua-tyollistymista-maahanmuuttajille",
+    "the-nice-work-project",
+    "mahdollisuudet-todeksi",
+    "aidit-mukana",
+    "kummin-kanssa-tyokokeiluun",
+    "kaveria-ei-jateta",
+]
+
+
+def page_statement(client, query) -> tuple[list[str], str]:
+    """Return the projects a search lists and the SQL of the statement that reads its page."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(PROJECTS, query)
+    (page,) = [
+        statement["sql"]
+        for statement in captured.captured_queries
+        if 'ORDER BY "projects_project"."id" DESC' in statement["sql"]
+    ]
+    return shown(response), page
+
+
+def test_a_search_with_few_matches_lists_them_by_id(editor):
+    # Listed newest first through the search index, a search that matches few projects walked
+    # the whole table for them: 3 s for a code at a million projects.
+    listed, page = page_statement(editor, {"q": "työkokeilu"})
+    assert listed == TYOKOKEILU
+    assert "projects_projectsearch" not in page
+
+
+def test_a_search_with_many_matches_is_listed_through_the_index(editor, monkeypatch):
+    monkeypatch.setattr(admin, "EXACT_COUNT_LIMIT", 5)
+    listed, page = page_statement(editor, {"q": "työkokeilu"})
+    assert listed == TYOKOKEILU
+    assert '"projects_projectsearch"."document" @@' in page
+    assert "IN (SELECT" not in page
+
+
+def test_a_search_lists_the_project_its_slug_names(editor):
+    assert shown(editor.get(PROJECTS, {"q": "tuettua-tyollistymista-maahanmuuttajille"})) == [
+        "tuettua-tyollistymista-maahanmuuttajille"
+    ]
+
+
+def test_a_search_with_many_matches_lists_the_project_its_slug_names_too(editor, monkeypatch):
+    monkeypatch.setattr(admin, "EXACT_COUNT_LIMIT", 5)
+    Project.objects.filter(slug="kotona-suomessa").update(slug="työkokeilu")
+    listed = shown(editor.get(PROJECTS, {"q": "työkokeilu"}))
+    assert listed == [*TYOKOKEILU[:-1], "työkokeilu", TYOKOKEILU[-1]]
 
 
 def test_a_large_table_is_counted_from_postgresqls_estimate(monkeypatch):
