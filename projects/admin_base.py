@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection, models, router, transaction
 from django.forms import Textarea
 from django.forms.models import _get_foreign_key
@@ -17,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.admin_forms import HISTORY_FIELD, ConflictCheckingForm
 from projects.models import SourceDocument
+from projects.paging import IdsFirstPaginator
 from projects.search import refresh_search_entries, refresh_search_index
 
 # Up to this many rows a list counts exactly; past it PostgreSQL's estimate is close enough and
@@ -45,10 +45,12 @@ def plan_estimate(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-class EstimatedCountPaginator(Paginator):
+class EstimatedCountPaginator(IdsFirstPaginator):
     """Count a list exactly up to EXACT_COUNT_LIMIT rows, and estimate it beyond (as
     healthchecks' PingsPaginator does): the whole table from pg_class, a filtered list from
-    the query plan. Pages past an estimated end are simply empty."""
+    the query plan. Pages past an estimated end are simply empty. A page's rows are found by
+    id first: the 2,000th page of the project list at a million projects read 200,000 whole
+    rows to skip them (585 ms)."""
 
     @cached_property
     def count(self):
