@@ -18,12 +18,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("rebuild_search_index", verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def empty_static_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("static-root")
+
+
 @pytest.fixture(autouse=True)
-def plain_static_files(settings):
-    """Serve static files by name: tests do not run collectstatic for the hashed manifest."""
+def plain_static_files(settings, empty_static_root):
+    """Serve static files by name: tests do not run collectstatic for the hashed manifest.
+    WhiteNoise, which every test client's middleware scans STATIC_ROOT for, gets an empty
+    one: collected_static() may be rewriting the project's in another test process, and a
+    file it replaced between the scan's listing and its stat() failed a test."""
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+    settings.STATIC_ROOT = empty_static_root
 
 
 @pytest.fixture(autouse=True)
