@@ -92,6 +92,13 @@ def search_projects(queryset, query: str):
     return _search_projects(queryset, parsed)
 
 
+def text_match(query: str) -> SearchQuery | None:
+    """Return the tsquery that search_projects() matches the search documents with, or None
+    for a query with nothing to search for."""
+    parsed = parse_query(query)
+    return _match(parsed) if parsed else None
+
+
 def ranked_among_first_found(projects, matches: int):
     """Return the first RANKED_AT_MOST of a search's projects that PostgreSQL finds, in no
     particular order, still ordered by relevance: finding them reads no more than that many

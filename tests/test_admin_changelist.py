@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects import admin, admin_base
+from projects import admin_base
 from projects.admin_base import EstimatedCountPaginator
 from projects.models import Project
 from tests.test_admin_permissions import staff_user
@@ -95,7 +95,7 @@ def test_a_search_with_few_matches_lists_them_by_id(editor):
 
 
 def test_a_search_with_many_matches_is_listed_through_the_index(editor, monkeypatch):
-    monkeypatch.setattr(admin, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(admin_base, "EXACT_COUNT_LIMIT", 5)
     listed, page = page_statement(editor, {"q": "työkokeilu"})
     assert listed == TYOKOKEILU
     assert '"projects_projectsearch"."document" @@' in page
@@ -109,7 +109,7 @@ def test_a_search_lists_the_project_its_slug_names(editor):
 
 
 def test_a_search_with_many_matches_lists_the_project_its_slug_names_too(editor, monkeypatch):
-    monkeypatch.setattr(admin, "EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(admin_base, "EXACT_COUNT_LIMIT", 5)
     Project.objects.filter(slug="kotona-suomessa").update(slug="työkokeilu")
     listed = shown(editor.get(PROJECTS, {"q": "työkokeilu"}))
     assert listed == [*TYOKOKEILU[:-1], "työkokeilu", TYOKOKEILU[-1]]
