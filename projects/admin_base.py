@@ -246,8 +246,8 @@ class SearchedByProject:
     """The search of a list of projects' rows (millions of them at a million projects): the
     rows of the projects that the project list's search finds (found_projects()), and those
     that `own_matches()` finds. Django's search, icontains over the rows' own texts and their
-    project's name and code, read every row: 2.2 s for the decisions, 5.0 s for the
-    implementations and 9.8 s for the outcomes at a million projects. So the rows' long or
+    project's name and code, read every row: 2.3 s for the decisions, 5.3 s for the
+    implementations and 9.5 s for the outcomes at a million projects. So the rows' long or
     many texts (an outcome's label and phrase, a decision's reasoning) are not searched.
     `search_fields` only makes the admin show the search box."""
 
