@@ -291,7 +291,6 @@ class ImplementationAdmin(ProjectChildAdmin):
     list_display = ("project", "organisation", "role", "position")
     list_filter = ("role",)
     list_select_related = ("project", "organisation")
-    search_fields = ("project__code", "project__name", "organisation__name")
     search_help_text = _(
         "Search by the project's EURA code, name or any word of its texts, or by the "
         "organisation's name or abbreviation."
@@ -314,7 +313,6 @@ class OutcomeAdmin(ProjectChildAdmin):
     list_display = ("project", "position", "kind", "stage", "value", "unit", "label")
     list_filter = ("kind", "stage", "unit")
     list_select_related = ("project",)
-    search_fields = ("project__code", "project__name")
     search_help_text = PROJECT_ROWS_SEARCH
     autocomplete_fields = ("project",)
 
@@ -324,7 +322,6 @@ class OutputAdmin(ProjectChildAdmin):
     list_display = ("title", "project", "kind", "url")
     list_filter = ("kind",)
     list_select_related = ("project",)
-    search_fields = ("title", "url", "project__code", "project__name")
     search_help_text = _(
         "Search by title or address, or by the project's EURA code, name or any word of its texts."
     )
@@ -340,7 +337,6 @@ class ContactPersonAdmin(ProjectChildAdmin):
 
     list_display = ("name", "project", "organisation", "title", "email", "phone")
     list_select_related = ("project",)
-    search_fields = ("name", "email", "organisation", "project__code", "project__name")
     search_help_text = _(
         "Search by name, e-mail or organisation, or by the project's EURA code, name or any "
         "word of its texts."
@@ -356,7 +352,6 @@ class SectionSourceAdmin(ProjectChildAdmin):
     list_display = ("project", "section", "document", "first_line", "last_line")
     list_filter = ("section",)
     list_select_related = ("project", "document")
-    search_fields = ("project__code", "project__name")
     search_help_text = PROJECT_ROWS_SEARCH
     autocomplete_fields = ("project",)
 
@@ -392,7 +387,6 @@ class DecisionAdmin(SearchedByProject, RecordAdmin):
     list_display = ("project", "decision", "score", "max_score")
     list_filter = ("decision",)
     list_select_related = ("project",)
-    search_fields = ("project__code", "project__name")
     search_help_text = PROJECT_ROWS_SEARCH
     autocomplete_fields = ("project",)
     inlines = (DecisionStageInline, MoneyLineInline)
@@ -405,7 +399,6 @@ class DecisionStageAdmin(SearchedByProject, RecordAdmin):
     list_select_related = ("decision__project",)
     # No date_hierarchy: its years and bounds read every listed row (1.1 s each for a common
     # word's stages at a million projects); the date filter's choices read none.
-    search_fields = ("decision__project__code", "decision__project__name")
     search_help_text = PROJECT_ROWS_SEARCH
     project_path = "decision__project"
     autocomplete_fields = ("decision",)
@@ -419,7 +412,6 @@ class MoneyLineAdmin(SearchedByProject, RecordAdmin):
     list_display = ("label", "decision", "section", "applied", "approved", "rejected", "is_total")
     list_filter = ("section", "is_total")
     list_select_related = ("decision__project",)
-    search_fields = ("decision__project__code", "decision__project__name")
     search_help_text = PROJECT_ROWS_SEARCH
     project_path = "decision__project"
 

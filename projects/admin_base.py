@@ -248,9 +248,11 @@ class SearchedByProject:
     that `own_matches()` finds. Django's search, icontains over the rows' own texts and their
     project's name and code, read every row: 2.3 s for the decisions, 5.3 s for the
     implementations and 9.5 s for the outcomes at a million projects. So the rows' long or
-    many texts (an outcome's label and phrase, a decision's reasoning) are not searched.
-    `search_fields` only makes the admin show the search box."""
+    many texts (an outcome's label and phrase, a decision's reasoning) are not searched."""
 
+    # Only shows the search box (and lets other lists pick these rows by autocomplete): the
+    # search is get_search_results()'s.
+    search_fields = ("project",)
     project_path = "project"
 
     def own_matches(self, term: str) -> models.Q | None:
