@@ -1,7 +1,8 @@
 """CSV export of a filtered project list: the columns one may choose, and the rows streamed.
 
-Rows come from one server-side cursor (QuerySet.iterator), with places, implementers and
-target groups gathered per row by array subqueries, so memory stays flat at any row count.
+Rows come from one server-side cursor (QuerySet.iterator) read as they are written, with
+places, implementers and target groups gathered per row by array subqueries, so memory stays
+flat at any row count.
 Every cell comes from PostgreSQL as csv.writer writes it (lists joined, the address built):
 converting each of a million cells in Python took half the export's time.
 """
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from itertools import batched
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import transaction
 from django.db.models import F, Func, OuterRef, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
@@ -110,9 +112,13 @@ def csv_lines(queryset, columns: list[str], base_url: str) -> Iterator[str]:
     ).values_list(
         *(f"cell_{name}" if name in cells else FIELDS.get(name, name) for name in columns)
     )
-    lines = (writer.writerow(row) for row in rows.iterator(chunk_size=ROWS_PER_PIECE))
-    for piece in batched(lines, ROWS_PER_PIECE):
-        yield "".join(piece)
+    # In a transaction of its own: outside one Django declares the cursor WITH HOLD, which
+    # PostgreSQL fills with every row before the first can be fetched (18 s and a 289 MB
+    # temporary file at a million projects, before the export wrote a row).
+    with transaction.atomic(using=rows.db):
+        lines = (writer.writerow(row) for row in rows.iterator(chunk_size=ROWS_PER_PIECE))
+        for piece in batched(lines, ROWS_PER_PIECE):
+            yield "".join(piece)
 
 
 def file_name(today: datetime.date) -> str:

@@ -2,8 +2,14 @@
 
 import csv
 import io
+import os
+import subprocess
+import sys
+from urllib.parse import quote, urlencode
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +85,44 @@ def test_no_contact_person_data_is_exported(client):
     text = "\n".join(",".join(row) for row in rows)
     assert len(rows) == 31
     assert "@" not in text.replace("http://", "")
+
+
+def test_the_export_reads_its_rows_as_it_writes_them():
+    """A server handles a request in autocommit, where Django declares a server-side cursor
+    WITH HOLD: PostgreSQL then computes every row before the first can be fetched (18 s at a
+    million projects). Run the export as a server does, in a process of its own outside the
+    tests' transaction, and look at its cursor after the first piece of rows."""
+    params = connection.get_connection_params()
+    server = urlencode({name: params[name] for name in ("host", "port") if params.get(name)})
+    user, password = (quote(params.get(name) or "", safe="") for name in ("user", "password"))
+    url = f"postgres://{user}:{password}@/{params['dbname']}?{server}"
+    script = """
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from projects import exports
+exports.ROWS_PER_PIECE = 10
+response = Client().get("/hankkeet.csv")
+pieces = iter(response.streaming_content)
+next(pieces)  # the header
+rows = next(pieces).decode().count(chr(10))
+with connection.cursor() as cursor:
+    cursor.execute("SELECT is_holdable FROM pg_cursors")
+    print(rows, *(holdable for (holdable,) in cursor.fetchall()))
+response.close()
+"""
+    environment = os.environ | {
+        "DATABASE_URL": url,
+        "DEBUG": "1",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env=environment,
+    )
+    # a piece of 10 rows written, the cursor still open and not filled ahead
+    assert result.stdout.split() == ["10", "False"], result.stderr
