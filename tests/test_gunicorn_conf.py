@@ -5,9 +5,13 @@ import importlib.util
 import multiprocessing
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core import signals
+from django.db import close_old_connections
+from django.http import HttpResponse, StreamingHttpResponse
 
 CONF = settings.BASE_DIR / "gunicorn.conf.py"
 
@@ -82,3 +86,39 @@ print(before, after, cached, connection.connection is None)
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=settings.BASE_DIR
     )
     assert result.stdout.split("\n")[0] == "(False, 0) (True, True) True True", result.stderr
+
+
+def test_a_worker_streaming_a_response_tells_the_master_it_is_alive_before_each_piece():
+    # A sync worker's master restarts a worker silent for `timeout`, and a worker writing a
+    # long export is busy in one request all the while.
+    written, told, closed = [], [], []
+
+    def export():
+        try:
+            yield from ["header", "rows 1-2000", "rows 2001-4000"]
+        finally:
+            closed.append(True)
+
+    responses = {"/hankkeet.csv": StreamingHttpResponse(export()), "/": HttpResponse("page")}
+    worker = SimpleNamespace(
+        wsgi=lambda environ, start_response: responses[environ["PATH_INFO"]],
+        notify=lambda: told.append(len(written)),
+    )
+    load_conf().post_worker_init(worker)
+
+    streamed = worker.wsgi({"PATH_INFO": "/hankkeet.csv"}, None)
+    for piece in streamed:
+        written.append(piece)
+        if len(written) == 2:
+            break  # the client went away
+    # As Django's test client does: the response's close() would close this process's
+    # connections (close_old_connections), which tests may not touch here.
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        streamed.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)
+    assert written == [b"header", b"rows 1-2000"]
+    assert told == [0, 1]  # before each piece written
+    assert closed == [True]  # the export's own generator closed with the response
+    assert worker.wsgi({"PATH_INFO": "/"}, None) is responses["/"]
