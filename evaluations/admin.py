@@ -11,7 +11,7 @@ from evaluations.models import (
     Report,
     Thesis,
 )
-from projects.admin_base import EntryAdmin, Inline
+from projects.admin_base import EvaluationAdmin, Inline
 
 SOURCE_FIELDS = ("document", "first_line", "last_line")
 
@@ -38,7 +38,7 @@ class CriterionInline(Inline):
 
 
 @admin.register(Report)
-class ReportAdmin(EntryAdmin):
+class ReportAdmin(EvaluationAdmin):
     list_display = ("title", "kind", "year", "evaluator_person", "parent")
     list_filter = ("kind", "year")
     list_select_related = ("parent",)
@@ -56,7 +56,7 @@ class ReportAdmin(EntryAdmin):
 
 
 @admin.register(Thesis)
-class ThesisAdmin(EntryAdmin):
+class ThesisAdmin(EvaluationAdmin):
     list_display = ("__str__", "report")
     list_select_related = ("report",)
     search_fields = ("title", "text", "report__title")
@@ -64,7 +64,7 @@ class ThesisAdmin(EntryAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(EntryAdmin):
+class RecommendationAdmin(EvaluationAdmin):
     list_display = ("__str__", "addressed_to")
     list_filter = ("addressed_to",)
     list_select_related = ("report",)
@@ -73,7 +73,7 @@ class RecommendationAdmin(EntryAdmin):
 
 
 @admin.register(ProjectMention)
-class ProjectMentionAdmin(EntryAdmin):
+class ProjectMentionAdmin(EvaluationAdmin):
     list_display = ("project", "report", "status", "end_date")
     list_filter = ("status", "report")
     list_select_related = ("project", "report")
@@ -82,7 +82,7 @@ class ProjectMentionAdmin(EntryAdmin):
 
 
 @admin.register(PracticeModel)
-class PracticeModelAdmin(EntryAdmin):
+class PracticeModelAdmin(EvaluationAdmin):
     list_display = ("name", "project", "report")
     list_select_related = ("project", "report")
     search_fields = ("name", "slug", "description", "project__code", "project__name")
@@ -92,7 +92,7 @@ class PracticeModelAdmin(EntryAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(EntryAdmin):
+class CriterionAdmin(EvaluationAdmin):
     list_display = ("name", "group", "practice_model")
     list_filter = ("group",)
     list_select_related = ("practice_model",)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.admin_base import (
     EXACT_COUNT_LIMIT,
-    EntryAdmin,
     EstimatedCountPaginator,
     Inline,
     ProjectChildAdmin,
@@ -42,6 +41,7 @@ from projects.models import (
     SourceDocument,
     TargetGroup,
 )
+from projects.search import implemented_projects
 
 SOURCE_FIELDS = ("document", "first_line", "last_line")
 # The lists of projects' rows are searched through their project (admin_base.SearchedByProject).
@@ -102,14 +102,13 @@ class OrganisationNameInline(Inline):
     model = OrganisationName
 
 
-def implemented_projects(organisation_ids) -> set[int]:
-    """Return the projects whose search rows hold the organisations' names."""
-    implementations = Implementation.objects.filter(organisation__in=organisation_ids)
-    return set(implementations.values_list("project_id", flat=True))
+def organisations_reindex_command(organisations) -> str:
+    chosen = " ".join(f"--organisation {slug}" for slug in sorted({o.slug for o in organisations}))
+    return f"manage.py rebuild_search_index {chosen}"
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EntryAdmin):
+class OrganisationAdmin(RecordAdmin):
     list_display = ("name", "kind", "business_id", "other_names")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "business_id", "names__name")
@@ -127,9 +126,15 @@ class OrganisationAdmin(EntryAdmin):
     def search_projects(self, objs):
         return implemented_projects([obj.pk for obj in objs])
 
+    def search_organisations(self, objs):
+        return {obj.pk for obj in objs}
+
+    def reindex_command(self, objs):
+        return organisations_reindex_command(objs)
+
 
 @admin.register(OrganisationName)
-class OrganisationNameAdmin(EntryAdmin):
+class OrganisationNameAdmin(RecordAdmin):
     list_display = ("name", "kind", "organisation")
     list_filter = ("kind",)
     list_select_related = ("organisation",)
@@ -138,6 +143,12 @@ class OrganisationNameAdmin(EntryAdmin):
 
     def search_projects(self, objs):
         return implemented_projects([obj.organisation_id for obj in objs])
+
+    def search_organisations(self, objs):
+        return {obj.organisation_id for obj in objs}
+
+    def reindex_command(self, objs):
+        return organisations_reindex_command([obj.organisation for obj in objs])
 
 
 # -- Projects ------------------------------------------------------------------------------

@@ -4,9 +4,12 @@ version; and the search index following an admin edit."""
 import datetime
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from projects.models import Outcome, Project, TargetGroup
+from evaluations.models import Report
+from projects import admin_base
+from projects.models import Organisation, Outcome, Project, SearchEntry, TargetGroup
 from projects.search import search_projects
 from tests.test_admin_permissions import SLUG, form_data, post_change, staff_user
 
@@ -115,3 +118,71 @@ def test_an_admin_edit_of_the_target_groups_moves_the_project_in_a_search_within
 
     response = editor.get("/hankkeet/", within)
     assert [found.name for found in response.context["object_list"]] == [project.name]
+
+
+KIIPULA_PROJECTS = {"monet-polut-tyoelamaan", "tsempataan-yhdessa-kumppanuudella-tyoelamaan"}
+
+
+def found(word: str) -> set[str]:
+    return {project.slug for project in search_projects(Project.objects.all(), word)}
+
+
+def entry_ids(entries) -> set[int]:
+    return set(entries.values_list("pk", flat=True))
+
+
+def test_renaming_an_organisation_reindexes_its_entry_and_projects_and_no_other_entry(
+    editor, django_capture_on_commit_callbacks
+):
+    kiipula = Organisation.objects.get(slug="kiipulasaatio")
+    others = SearchEntry.objects.exclude(kind="organisation", record_id=kiipula.pk)
+    before = entry_ids(others)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_change(editor, kiipula, name="Kvarkkisäätiö").status_code == 302
+
+    assert SearchEntry.objects.get(kind="organisation", record_id=kiipula.pk).title == (
+        "Kvarkkisäätiö"
+    )
+    assert found("Kvarkkisäätiö") == KIIPULA_PROJECTS
+    assert entry_ids(others) == before  # not rewritten: 12 s for 50,000 at a million
+
+
+def test_an_evaluation_edit_reindexes_the_evaluation_entries_and_no_organisation(
+    editor, django_capture_on_commit_callbacks
+):
+    report = Report.objects.order_by("pk").first()
+    organisations = SearchEntry.objects.filter(kind="organisation")
+    before = entry_ids(organisations)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_change(editor, report, title="Kvarkkiraportti").status_code == 302
+
+    assert SearchEntry.objects.get(kind="report", record_id=report.pk).title == "Kvarkkiraportti"
+    assert entry_ids(organisations) == before
+
+
+def test_an_organisation_of_too_many_projects_leaves_them_to_a_command_it_names(
+    editor, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(admin_base, "REINDEXED_IN_REQUEST_AT_MOST", 1)
+    kiipula = Organisation.objects.get(slug="kiipulasaatio")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_change(editor, kiipula, name="Kvarkkisäätiö")
+
+    page = editor.get(response.url).text
+    assert "manage.py rebuild_search_index --organisation kiipulasaatio" in page
+    assert found("Kvarkkisäätiö") == set()  # the request did not re-index the two projects
+    assert SearchEntry.objects.get(kind="organisation", record_id=kiipula.pk).title == (
+        "Kvarkkisäätiö"
+    )
+
+    call_command("rebuild_search_index", organisation=["kiipulasaatio"], verbosity=0)
+
+    assert found("Kvarkkisäätiö") == KIIPULA_PROJECTS
+
+
+def test_the_command_names_an_organisation_it_does_not_know():
+    with pytest.raises(CommandError, match="No organisation has the slug kiipula-oy"):
+        call_command("rebuild_search_index", organisation=["kiipula-oy"], verbosity=0)

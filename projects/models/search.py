@@ -196,15 +196,21 @@ class ProjectSearch(models.Model):
 class SearchEntryQuerySet(BatchQuerySet):
     def index(self, vocabulary: Counter) -> int:
         """Write a row for every organisation and evaluation record; return how many."""
-        return self.create_in_batches(self._rows(vocabulary))
+        organisations = self.index_organisations(Organisation.objects.all(), vocabulary)
+        return organisations + self.index_evaluations(vocabulary)
 
-    def _rows(self, vocabulary: Counter):
-        # Imported here: evaluations.models imports projects.models, which imports this module.
-        from evaluations.models import PracticeModel, Recommendation, Report, Thesis
+    def index_organisations(self, organisations, vocabulary: Counter) -> int:
+        """Write the rows of some organisations that have none; return how many."""
+        return self.create_in_batches(self._organisation_rows(organisations, vocabulary))
 
+    def index_evaluations(self, vocabulary: Counter) -> int:
+        """Write a row for every evaluation record; return how many."""
+        return self.create_in_batches(self._evaluation_rows(vocabulary))
+
+    def _organisation_rows(self, organisations, vocabulary: Counter):
         kind = self.model.Kind
         entry = self.model.for_record
-        organisations = Organisation.objects.order_by("pk").prefetch_related("names")
+        organisations = organisations.order_by("pk").prefetch_related("names")
         for organisation in organisations.iterator(BATCH_SIZE):
             other_names = [other.name for other in organisation.names.all()]
             names = [organisation.name, *other_names, organisation.business_id]
@@ -218,6 +224,13 @@ class SearchEntryQuerySet(BatchQuerySet):
                 names=names,
                 texts={"A": names},
             )
+
+    def _evaluation_rows(self, vocabulary: Counter):
+        # Imported here: evaluations.models imports projects.models, which imports this module.
+        from evaluations.models import PracticeModel, Recommendation, Report, Thesis
+
+        kind = self.model.Kind
+        entry = self.model.for_record
         for report in Report.objects.select_related("parent"):
             yield entry(
                 kind.REPORT,
