@@ -60,3 +60,12 @@ def finnish_to_begin_with():
     language active in the thread, and the next test would inherit it."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def editor(client):
+    """A client signed in as a member of the "editor" group."""
+    from tests.test_admin_permissions import staff_user
+
+    client.force_login(staff_user("eero", "editor"))
+    return client

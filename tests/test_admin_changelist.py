@@ -11,17 +11,10 @@ from django.urls import reverse
 from projects import admin_base
 from projects.admin_base import EstimatedCountPaginator
 from projects.models import Project
-from tests.test_admin_permissions import staff_user
 
 pytestmark = pytest.mark.django_db
 
 PROJECTS = reverse("admin:projects_project_changelist")
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(staff_user("eero", "editor"))
-    return client
 
 
 def shown(response) -> list[str]:

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from projects import admin_base
 from projects.models import Decision, FundingRound, Outcome, Project, TargetGroup
-from tests.test_admin_permissions import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +17,6 @@ def delete_url(record) -> str:
 def link(record) -> str:
     url = reverse(f"admin:projects_{record._meta.model_name}_change", args=[record.pk])
     return f'{record._meta.verbose_name.capitalize()}: <a href="{url}">{record}</a>'
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(staff_user("eero", "editor"))
-    return client
 
 
 @pytest.fixture

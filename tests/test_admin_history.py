@@ -11,15 +11,9 @@ from evaluations.models import Report
 from projects import admin_base
 from projects.models import Organisation, Outcome, Project, SearchEntry, TargetGroup
 from projects.search import search_projects
-from tests.test_admin_permissions import SLUG, form_data, post_change, staff_user
+from tests.test_admin_permissions import SLUG, form_data, post_change
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(staff_user("eero", "editor"))
-    return client
 
 
 @pytest.fixture

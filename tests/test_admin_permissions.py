@@ -70,12 +70,6 @@ def viewer(client):
 
 
 @pytest.fixture
-def editor(client):
-    client.force_login(staff_user("eero", "editor"))
-    return client
-
-
-@pytest.fixture
 def superuser(client):
     client.force_login(staff_user("sanna", superuser=True))
     return client

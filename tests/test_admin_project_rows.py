@@ -7,15 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import admin, admin_base
-from tests.test_admin_permissions import staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(staff_user("eero", "editor"))
-    return client
 
 
 def listed(client, model: str, term: str) -> list:
