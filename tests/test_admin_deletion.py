@@ -23,7 +23,7 @@ def link(record) -> str:
 def long_lists(monkeypatch):
     """Make the real records' few rows a long list."""
     monkeypatch.setattr(admin_base, "DELETION_LISTED_AT_MOST", 2)
-    monkeypatch.setattr(admin_base, "PROTECTING_NAMED", 1)
+    monkeypatch.setattr(admin_base, "NAMED_AT_MOST", 1)
 
 
 def test_a_short_list_is_djangos_own_row_by_row(editor):
@@ -75,3 +75,36 @@ def test_rows_that_others_refer_to_are_counted_with_them(editor, long_lists):
     outcomes = Outcome._meta.verbose_name_plural.capitalize()
     assert f"{decisions}: 1 ja niihin viittaavat rivit" in deleted
     assert f"{outcomes}: 11" in deleted
+
+
+def test_the_action_on_every_project_names_the_first_and_counts_the_others(editor, long_lists):
+    newest = Project.objects.order_by("-pk").first()  # the list's order
+    every_project = {"action": "delete_selected", "select_across": "1", "index": "0"}
+
+    response = editor.post(
+        reverse("admin:projects_project_changelist"),
+        every_project | {"_selected_action": [newest.pk]},
+    )
+
+    (listed,) = response.context["deletable_objects"]
+    assert listed[:3] == [
+        link(newest),
+        "Hankkeet: 29 lisää",
+        "Rahoituspäätökset: 1 ja niihin viittaavat rivit",
+    ]
+    assert dict(response.context["model_count"])["hankkeet"] == 30
+    assert Project.objects.count() == 30  # nothing deleted before the confirmation
+
+
+def test_the_action_refuses_more_records_than_it_deletes_at_once(editor, monkeypatch):
+    monkeypatch.setattr(admin_base, "DELETED_AT_ONCE_AT_MOST", 29)
+    every_project = {"action": "delete_selected", "select_across": "1", "index": "0"}
+
+    response = editor.post(
+        reverse("admin:projects_project_changelist"),
+        every_project | {"_selected_action": [Project.objects.first().pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert "Hankkeet: kerralla voi poistaa enintään 29." in response.text
+    assert Project.objects.count() == 30
