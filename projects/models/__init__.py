@@ -1,17 +1,9 @@
 from .base import Cited, NaturalKeyModel, NaturalKeyQuerySet
 from .funding import Decision, DecisionStage, FundingRound, MoneyLine, Programme
 from .organisations import Organisation, OrganisationName, validate_business_id
+from .parts import ContactPerson, Implementation, Outcome, Output, SectionSource
 from .places import Municipality, Region
-from .projects import (
-    ContactPerson,
-    Implementation,
-    Outcome,
-    Output,
-    Precision,
-    Project,
-    SectionSource,
-    TargetGroup,
-)
+from .projects import Precision, Project, TargetGroup
 from .search import ProjectSearch, SearchEntry, SearchWord
 from .sources import ImportRecord, SourceDocument
 

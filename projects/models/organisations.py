@@ -28,7 +28,8 @@ class OrganisationQuerySet(NaturalKeyQuerySet):
         """Annotate `project_count`: the projects it implements, funds or administers, each
         once. A union of three index lookups: the projects matching any of the three (an OR)
         were found by reading every project, for each organisation."""
-        from .projects import Implementation, Project  # projects.py imports this module
+        from .parts import Implementation  # parts.py imports this module
+        from .projects import Project
 
         implements = Implementation.objects.filter(organisation=OuterRef("pk"))
         funds = Project.objects.filter(funder=OuterRef("pk"))
@@ -43,7 +44,8 @@ class OrganisationQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         """Return organisations with their names and reports, and how many projects they
         implement, fund and administer (the page shows the first few of each)."""
-        from .projects import Implementation, Project
+        from .parts import Implementation
+        from .projects import Project
 
         return self.prefetch_related("names", "reports").annotate(
             implementation_count=subquery_count(

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from projects.parsing.finnish import fold, is_vocabulary, lemmas_and_parts_of, name_key, words
 
 from .organisations import Organisation
-from .projects import SAMPLE_LEVELS, Implementation, Project, sample_key
+from .parts import Implementation
+from .projects import SAMPLE_LEVELS, Project, sample_key
 
 BATCH_SIZE = 500
 # PostgreSQL keeps word positions up to 16383 (larger ones are stored as 16383).

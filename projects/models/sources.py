@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.personal_data import public_lines, public_text
 
 from .base import NaturalKeyModel, NaturalKeyQuerySet, capped_count
+from .parts import ContactPerson
 
 # What a source document page counts: the records read from it, by app and model.
 CITING_MODELS = {
@@ -71,8 +72,6 @@ class SourceDocumentQuerySet(NaturalKeyQuerySet):
     def _with_contact_persons(self, lines: bool):
         """Annotate every contact person's name and, with `lines`, the lines of the document
         that cite one (first, last)."""
-        from .projects import ContactPerson  # sources.py is imported by projects.py
-
         contacts = ContactPerson.objects.order_by()
         annotations = {"contact_names": ArraySubquery(contacts.values("name"))}
         if lines:
