@@ -3,7 +3,8 @@
 For a fixed mix of pages it measures latency (p50/p95/p99) and throughput under concurrent
 load, the number of SQL queries each page makes, and the time those same queries take run
 alone in PostgreSQL, so the share that is Django's shows. It also times a CSV export of
-100,000 rows (rows/s) and samples the serving worker's memory while it streams. The results
+100,000 rows (rows/s) and samples the serving worker's memory while it streams, and times a
+fixed template render before and after the load (the host's speed at the hour). The results
 go into a markdown section of docs/performance.md, with the machine, the commit and the size.
 
 Usage (the database named by DATABASE_URL, or the embedded one, must hold the data):
@@ -25,6 +26,7 @@ import sys
 import sysconfig
 import threading
 import time
+import timeit
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -324,6 +326,17 @@ def interpreter() -> str:
     return f"{platform.python_implementation()} {platform.python_version()} ({build})"
 
 
+def host_speed_ms() -> float:
+    """Return how long a fixed template render takes in this process (the best of five): the
+    same page's p95 differs by up to half between hours on a shared machine, and this tells a
+    slow hour from a slow page. Lower is faster."""
+    from django.template import Context, Template
+
+    rows = Template("{% for row in rows %}<li>{{ row.name|upper }}: {{ row.n }}</li>{% endfor %}")
+    context = Context({"rows": [{"name": f"project {n}", "n": n} for n in range(2000)]})
+    return min(timeit.repeat(lambda: rows.render(context), number=1, repeat=5)) * 1000
+
+
 def commit() -> str:
     result = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -331,7 +344,9 @@ def commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
-def report(label: str, pages: list[Page], exported: dict, projects: int, args) -> str:
+def report(
+    label: str, pages: list[Page], exported: dict, projects: int, host_speed: tuple, args
+) -> str:
     def target(page: Page) -> float:
         if projects <= SMALL_DATA:
             return TARGET_P95_MS["detail"]
@@ -345,6 +360,8 @@ def report(label: str, pages: list[Page], exported: dict, projects: int, args) -
         f"- gunicorn: {args.workers} workers, production settings; load: {args.requests} "
         f"requests per page, {args.concurrency} at a time, on loopback",
         f"- Command: `.venv/bin/python scripts/benchmark.py {' '.join(sys.argv[1:])}`",
+        "- Host speed: a fixed template render took {:.1f} ms before the load and {:.1f} ms "
+        "after it (scripts/benchmark.py, host_speed_ms(); lower is faster)".format(*host_speed),
         "",
         "| page | p50 ms | p95 ms | p99 ms | req/s | errors | SQL queries | SQL alone ms "
         "| target p95 | met |",
@@ -411,6 +428,7 @@ def main() -> None:
     projects = Project.objects.count()
     pages = choose_pages()
     measure_queries(pages)
+    speed_before = host_speed_ms()
     port = free_port()
     server = start_gunicorn(port, args.workers)
     try:
@@ -422,7 +440,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    section = report(args.label, pages, exported, projects, args)
+    host_speed = (speed_before, host_speed_ms())
+    section = report(args.label, pages, exported, projects, host_speed, args)
     print(section)
     errors = sum(page.errors for page in pages) + (exported["status"] != 200)
     if args.smoke:

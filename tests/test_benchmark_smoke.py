@@ -4,6 +4,7 @@ throwaway embedded PostgreSQL server of its own. It fails if any request errs; i
 nothing that could fail the test."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,10 @@ def test_every_page_of_the_benchmark_answers_on_20000_synthetic_projects(
     assert "## smoke: 20 000 projects" in report
     assert "| list (`/hankkeet/`) |" in report
     assert f"Python: CPython {sys.version.split()[0]} (" in report
+    assert re.search(
+        r"Host speed: a fixed template render took \d+\.\d ms before the load and \d+\.\d ms",
+        report,
+    )
 
 
 @pytest.mark.parametrize(
