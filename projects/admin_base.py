@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.admin_forms import HISTORY_FIELD, ConflictCheckingForm
 from projects.models import Project, SourceDocument
+from projects.models.base import table_estimate
 from projects.paging import IdsFirstPaginator
 from projects.search import (
     refresh_evaluation_entries,
@@ -48,16 +49,6 @@ NAMED_AT_MOST = 10
 DELETED_AT_ONCE_AT_MOST = 1_000
 # The change reason of the history row that keeps a record's state before its first admin edit.
 BASELINE_REASON = gettext_noop("As imported, before the first edit in the admin")
-
-
-def table_estimate(model) -> int:
-    """Return PostgreSQL's estimate of a table's rows (-1 before the table is first analysed)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else -1
 
 
 def plan_estimate(queryset) -> int:

@@ -236,17 +236,48 @@ def test_the_matches_ranked_of_a_search_with_many_are_found_in_the_smallest_samp
     monkeypatch,
 ):
     monkeypatch.setattr("projects.search.RANKED_AT_MOST", 2)
+    monkeypatch.setattr("projects.search.table_estimate", lambda model: 1_000_000)
     matching = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs
     in_sample = [project for project in matching if project.pk % 1000 < 10]
     assert len(in_sample) >= 2
 
-    # 400 matches: the sample of 10 per mille holds about 4, twice the 2 ranked
+    # 400 matches: the sample of 10 per mille holds about 4, a quarter more than the 2 ranked
     ranked = list(ranked_among_first_found(matching, 400))
     assert len(ranked) == 2
     assert {project.pk for project in ranked} <= {project.pk for project in in_sample}
     assert re.search(r"MOD\([^)]*\) < 10\b", str(ranked_among_first_found(matching, 400).query))
-    # 19 matches: even the sample of 100 per mille holds about 2, not twice 2
+    # 19 matches: even the sample of 100 per mille holds about 2, not a quarter more than 2
     assert "MOD(" not in str(ranked_among_first_found(matching, 19).query)
+
+
+@pytest.mark.django_db
+def test_the_matches_ranked_are_found_outside_the_sample_when_it_holds_too_few(monkeypatch):
+    monkeypatch.setattr("projects.search.RANKED_AT_MOST", 2)
+    monkeypatch.setattr("projects.search.table_estimate", lambda model: 1_000_000)
+    matching = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs
+    assert not [project for project in matching if project.pk % 1000 < 1]
+
+    # 4,000 matches predict 4 in the sample of 1 per mille, which holds none of them: it is
+    # read first, and the 2 ranked are then found outside it.
+    ranked = ranked_among_first_found(matching, 4000)
+    assert re.search(r"MOD\([^)]*\) < 1\b", str(ranked.query))
+    assert len(list(ranked)) == 2
+
+
+@pytest.mark.django_db
+def test_a_search_matching_a_fifth_of_all_projects_finds_its_first_matches_without_a_sample(
+    monkeypatch,
+):
+    monkeypatch.setattr("projects.search.RANKED_AT_MOST", 2)
+    matching = ProjectFilter({"q": "maahanmuuttaja"}, queryset=Project.objects.all()).qs
+    # 400 matches of 2,000 projects: found along the primary key, side by side in the table
+    monkeypatch.setattr("projects.search.table_estimate", lambda model: 2_000)
+    assert "MOD(" not in str(ranked_among_first_found(matching, 400).query)
+    assert len(list(ranked_among_first_found(matching, 400))) == 2
+    # of 2,001, or of a table not yet analysed: in the sample of 10 per mille
+    for estimate in (2_001, -1):
+        monkeypatch.setattr("projects.search.table_estimate", lambda model, n=estimate: n)
+        assert re.search(r"MOD\([^)]*\) < 10\b", str(ranked_among_first_found(matching, 400).query))
 
 
 @pytest.mark.django_db

@@ -257,6 +257,23 @@ def test_the_search_page_shows_a_suggestion_and_its_results(client):
     assert "TOITA Maahanmuuttajien osaaminen työpaikoille" in content
 
 
+def test_the_search_page_counts_the_projects_found_as_the_list_does(client, monkeypatch):
+    searched = {"q": "maahanmuuttaja"}
+    exact = client.get(SEARCH, searched).context["results"]
+    assert (exact.project_count, exact.projects_estimated) == (
+        client.get(reverse("projects:project-list"), searched).context["summary"]["count"],
+        False,
+    )
+    # Past the exact limit both estimate the count from the same sample, and say so.
+    monkeypatch.setattr("projects.overview.EXACT_UP_TO", 3)
+    response = client.get(SEARCH, searched)
+    results = response.context["results"]
+    summary = client.get(reverse("projects:project-list"), searched).context["summary"]
+    assert results.projects_estimated and summary["estimated"]
+    assert results.project_count == summary["count"] != exact.project_count
+    assert f"Hankkeet (noin {results.project_count})" in response.content.decode()
+
+
 def test_the_search_page_without_a_query_says_what_to_type(client):
     response = client.get(SEARCH)
     assert response.status_code == 200
@@ -318,7 +335,7 @@ def test_exclusions_alone_ask_for_a_word(client):
 
 def test_the_search_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
     # 1 the word list: the nearest words of those it does not hold (none here)
-    # 2 how many projects match (counted up to a limit)
+    # 2 how many projects match (exactly up to a limit, above it estimated from a sample)
     # 3 the best projects, ranked, with their snippets and the names of their implementers
     #   and regions (for_list)
     # 4 matching organisations and evaluation records per kind

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import BooleanField, F, Func, IntegerField, Q, Subquery, Value
 from django.db.models.sql.where import WhereNode
 from django.utils.encoding import force_str
@@ -69,6 +69,16 @@ def _row_count(rows) -> Func:
         template="(SELECT COUNT(*) FROM %(expressions)s AS counted)",
         output_field=IntegerField(),
     )
+
+
+def table_estimate(model) -> int:
+    """Return PostgreSQL's estimate of a table's rows (-1 before the table is first analysed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else -1
 
 
 def select_sql(queryset) -> tuple[str, list]:
