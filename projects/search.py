@@ -122,8 +122,9 @@ def ranked_among_first_found(projects, matches: int):
     estimated) that a sample of projects.overview should hold a quarter more than
     RANKED_AT_MOST of them finds them in the smallest such sample first: its text index is a
     tenth or less of the whole one, whose bitmap reads every posting list of the words
-    searched, however few projects hold them all. Only if the sample holds fewer are the others
-    found outside it, through the whole index. See docs/adr/0005-scale.md."""
+    searched, however few projects hold them all. Unless it should hold twice as many, the
+    others are found outside it, through the whole index, if it holds fewer.
+    See docs/adr/0005-scale.md."""
     first_found = projects.order_by()
     holding_enough = [
         level
@@ -135,6 +136,10 @@ def ranked_among_first_found(projects, matches: int):
         return projects.among(first_found.values("pk")[:RANKED_AT_MOST])
     level = min(holding_enough)
     in_sample = sample(first_found, level, searched=True).values("pk")
+    if matches * level / SAMPLE_MODULUS >= 2 * RANKED_AT_MOST:
+        # Expected to hold twice as many, it does not fall short; and the union would cost
+        # 1.5 ms more of Python to build and compile.
+        return projects.among(in_sample[:RANKED_AT_MOST])
     elsewhere = first_found.alias(sample_key=sample_key("id")).filter(sample_key__gte=level)
     return projects.among(
         in_sample.union(elsewhere.values("pk"), all=True).order_by()[:RANKED_AT_MOST]
