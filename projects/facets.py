@@ -138,7 +138,13 @@ def facets_and_figures(filterset, size: Size) -> tuple[list[Facet], dict, list[d
         name: base_sizes[name].read(bases[name], searched) if name in bases else every_filter
         for name in filterset.FACETS
     }
-    figures_row, rows = _counted(filterset, every_filter, sets)
+    if size.count or bases:
+        figures_row, rows = _counted(filterset, every_filter, sets)
+    else:
+        # An empty set has no figures or options to read. A phrase whose words many projects
+        # hold, none of them together, read every one of their documents again (ESR-hanke,
+        # 80 ms at a million projects).
+        figures_row, rows = (0, *[None] * (FIGURES_COLUMNS - 1)), []
     labels = {
         "status": dict(Project.Status.choices),
         "decision": dict(Decision.Outcome.choices),

@@ -307,3 +307,18 @@ def test_a_card_names_the_first_implementer_how_many_others_and_the_place(
     facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", html))
     assert facts["Toteuttaja"] == implementers
     assert facts["Alue"] == place
+
+
+def test_an_empty_search_reads_no_facets_unless_one_of_its_own_is_chosen(
+    client, django_assert_num_queries
+):
+    # 1 the size of the search's set: nothing (a phrase is not corrected, so no word list)
+    with django_assert_num_queries(1):
+        response = client.get("/hankkeet/", {"q": '"alku hyvä"'})
+    assert response.context["summary"]["count"] == 0
+    assert not [option for facet in response.context["facets"] for option in facet.options]
+    # A chosen status's facet counts the set without it: what each other status gives.
+    chosen = {"q": "maahanmuuttaja", "round": "kotona-suomessa-3", "status": "rejected"}
+    response = client.get("/hankkeet/", chosen)
+    assert response.context["summary"]["count"] == 0
+    assert facet(response, "status") == {"ongoing": 5, "ended": 4}
