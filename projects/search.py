@@ -57,10 +57,10 @@ PROJECTS_SHOWN = 20
 # ranked among the first this many found. See docs/adr/0005-scale.md.
 RANKED_AT_MOST = 1000
 # Of all projects, the share a search must match for its first matches to be found along the
-# primary key rather than in a sample (ranked_among_first_found()). At a million projects a
-# page of koulutus (95 %) took 33 ms so and 57 from the 1 % sample, whose projects lie spread
-# over the table; nuoret (24 %) 58 and 68; nuoret työllistyminen (18 %) 121 and 53, its bitmap
-# reading both words' posting lists.
+# primary key rather than in a sample (ranked_among_first_found()). At a million projects, a
+# page with them found so against found in the 1 % sample, whose projects lie spread over the
+# table: koulutus (95 % of the projects) 33 and 57 ms, nuoret (24 %) 58 and 68, but nuoret
+# työllistyminen (18 %) 121 and 53, as the bitmap reads the posting lists of both words.
 DENSE_SHARE = 0.2
 ENTRIES_SHOWN = 10
 GROUP_LABELS = {
