@@ -133,12 +133,12 @@ def facets_and_figures(filterset, size: Size) -> tuple[list[Facet], dict, list[d
             *bases.values(), searched=searched, within=size, exact_up_to=overview.READ_AT_MOST
         )
         base_sizes = dict(zip(bases, counted, strict=True))
-    every_filter = size.read(filterset.qs, searched)
-    sets = {
-        name: base_sizes[name].read(bases[name], searched) if name in bases else every_filter
-        for name in filterset.FACETS
-    }
     if size.count or bases:
+        every_filter = size.read(filterset.qs, searched)
+        sets = {
+            name: base_sizes[name].read(bases[name], searched) if name in bases else every_filter
+            for name in filterset.FACETS
+        }
         figures_row, rows = _counted(filterset, every_filter, sets)
     else:
         # An empty set has no figures or options to read. A phrase whose words many projects
